@@ -23,7 +23,7 @@ export interface LaunchSpec {
 
 export function launchInstance(world: World, region: RegionState, spec: LaunchSpec, now: number): Instance {
   const image = region.ec2.images.get(spec.imageId);
-  if (!image || image.state !== "available") {
+  if (image?.state !== "available") {
     throw new AwsError("InvalidAMIID.NotFound", `The image id '[${spec.imageId}]' does not exist`);
   }
   const subnet = spec.subnetId ? region.ec2.subnets.get(spec.subnetId) : region.ec2.subnets.values().next().value;
