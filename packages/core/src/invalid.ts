@@ -1,0 +1,63 @@
+import { DeployError } from "./errors.ts";
+
+/**
+ * What a value is, as error messages name it: an input (`Input "timeout"`) or a field of a
+ * file (`"timeout" in seed.yml`). Every parser takes one, so that a bad value fails with the
+ * same shape of message wherever it came from.
+ */
+export interface Subject {
+  /** How messages name the value, e.g. `Input "timeout"`. */
+  label: string;
+  /** The action input the value came from, copied to `DeployError.input`. */
+  input?: string;
+  /** Shown as `***` in messages, so that a typo in a secret does not print the secret. */
+  secret?: boolean;
+}
+
+/** Lets callers outside the input parser name a value with a plain string. */
+export function subjectOf(about: string | Subject): Subject {
+  return typeof about === "string" ? { label: about } : about;
+}
+
+/**
+ * The error for a value that breaks a rule: `<label> <problem>. Got "<value>". <detail> <fix>`.
+ * `detail` may quote the value, so it is left out for secrets.
+ */
+export function invalidValue(about: Subject, got: string, problem: string, fix: string, detail?: string): DeployError {
+  const why = about.secret ? 'Got "***".' : [`Got "${got}".`, detail].filter(Boolean).join(" ");
+  return new DeployError({
+    what: `${about.label} ${problem}.`,
+    why,
+    fix,
+    input: about.input,
+    code: "InvalidValue",
+  });
+}
+
+export interface Bounds<N> {
+  min?: N;
+  max?: N;
+}
+
+/**
+ * Fails when `value` is outside `bounds`. `noun` and `show` write the range the way the
+ * user would write it ("a duration from 1m to 6h", "a whole number of at least 1").
+ */
+export function checkBounds(
+  value: number,
+  got: string,
+  about: Subject,
+  bounds: Bounds<number>,
+  noun: string,
+  show: (n: number) => string = String,
+): number {
+  const { min, max } = bounds;
+  if ((min === undefined || value >= min) && (max === undefined || value <= max)) return value;
+  const range =
+    min !== undefined && max !== undefined
+      ? `from ${show(min)} to ${show(max)}`
+      : min !== undefined
+        ? `of at least ${show(min)}`
+        : `of at most ${show(max as number)}`;
+  throw invalidValue(about, got, "is out of range", `Write ${noun} ${range}.`);
+}
