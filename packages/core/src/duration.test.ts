@@ -1,16 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { formatDuration, parseDuration } from "./duration.ts";
 import { DeployError } from "./errors.ts";
-
-function failure(fn: () => unknown): DeployError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DeployError) return error;
-    throw error;
-  }
-  throw new Error("expected a DeployError");
-}
+import { deployErrorFrom } from "./testing.ts";
 
 describe("parseDuration", () => {
   it.each([
@@ -36,7 +27,7 @@ describe("parseDuration", () => {
   );
 
   it("says what, why and how to fix, naming the value", () => {
-    const error = failure(() => parseDuration("5 minutes", '"timeout" in seed.yml'));
+    const error = deployErrorFrom(() => parseDuration("5 minutes", '"timeout" in seed.yml'));
     expect(error.what).toBe('"timeout" in seed.yml is not a valid duration.');
     expect(error.why).toBe('Got "5 minutes".');
     expect(error.fix).toBe('Write a number followed by s, m or h, like "90s", "15m" or "2h".');
@@ -44,11 +35,11 @@ describe("parseDuration", () => {
   });
 
   it('calls the value "Duration" when not told its name', () => {
-    expect(failure(() => parseDuration("soon")).what).toBe("Duration is not a valid duration.");
+    expect(deployErrorFrom(() => parseDuration("soon")).what).toBe("Duration is not a valid duration.");
   });
 
   it("hides a secret value and names its input", () => {
-    const error = failure(() => parseDuration("hunter2", { label: 'Input "x"', input: "x", secret: true }));
+    const error = deployErrorFrom(() => parseDuration("hunter2", { label: 'Input "x"', input: "x", secret: true }));
     expect(error.why).toBe('Got "***".');
     expect(error.message).not.toContain("hunter2");
     expect(error.input).toBe("x");
@@ -61,18 +52,22 @@ describe("parseDuration", () => {
     });
 
     it("rejects a value below min, writing the range as durations", () => {
-      const error = failure(() => parseDuration("30s", "Timeout", { min: "1m", max: "6h" }));
+      const error = deployErrorFrom(() => parseDuration("30s", "Timeout", { min: "1m", max: "6h" }));
       expect(error.what).toBe("Timeout is out of range.");
       expect(error.why).toBe('Got "30s".');
       expect(error.fix).toBe("Write a duration from 1m to 6h.");
     });
 
     it("rejects a value above max", () => {
-      expect(failure(() => parseDuration("7h", "Timeout", { max: "6h" })).fix).toBe("Write a duration of at most 6h.");
+      expect(deployErrorFrom(() => parseDuration("7h", "Timeout", { max: "6h" })).fix).toBe(
+        "Write a duration of at most 6h.",
+      );
     });
 
     it("words a lower bound alone", () => {
-      expect(failure(() => parseDuration("0", "Timeout", { min: 1000 })).fix).toBe("Write a duration of at least 1s.");
+      expect(deployErrorFrom(() => parseDuration("0", "Timeout", { min: 1000 })).fix).toBe(
+        "Write a duration of at least 1s.",
+      );
     });
   });
 });

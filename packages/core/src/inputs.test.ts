@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, expectTypeOf, it, vi } from "vitest";
 import { DeployError } from "./errors.ts";
 import { createInputs, envInputs, inputs } from "./inputs.ts";
+import { deployErrorFrom } from "./testing.ts";
 
 function given(values: Record<string, string>) {
   const masked: string[] = [];
@@ -9,16 +10,6 @@ function given(values: Record<string, string>) {
     (value) => masked.push(value),
   );
   return { inputs: reader, masked };
-}
-
-function failure(fn: () => unknown): DeployError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DeployError) return error;
-    throw error;
-  }
-  throw new Error("expected a DeployError");
 }
 
 describe("envInputs", () => {
@@ -77,7 +68,7 @@ describe("inputs", () => {
 
   it("fails for an empty required input, saying where to set it", () => {
     const { inputs } = given({ "role-arn": "" });
-    const error = failure(() => inputs.string("role-arn", { required: true }));
+    const error = deployErrorFrom(() => inputs.string("role-arn", { required: true }));
     expect(error.what).toBe('Input "role-arn" is required.');
     expect(error.why).toBe("It is empty or not set.");
     expect(error.fix).toBe(
@@ -103,13 +94,15 @@ describe("inputs", () => {
 
   it("names the input in every parse failure", () => {
     const { inputs } = given({ "instance-warmup": "5 minutes", flag: "maybe", regions: "a,b" });
-    const error = failure(() => inputs.duration("instance-warmup"));
+    const error = deployErrorFrom(() => inputs.duration("instance-warmup"));
     expect(error.input).toBe("instance-warmup");
     expect(error.what).toBe('Input "instance-warmup" is not a valid duration.');
     expect(error.why).toBe('Got "5 minutes".');
     expect(error.fix).toBe('Write a number followed by s, m or h, like "90s", "15m" or "2h".');
-    expect(failure(() => inputs.boolean("flag")).input).toBe("flag");
-    const item = failure(() => inputs.list("regions", { validate: (r) => (r === "a" ? undefined : "Write a.") }));
+    expect(deployErrorFrom(() => inputs.boolean("flag")).input).toBe("flag");
+    const item = deployErrorFrom(() =>
+      inputs.list("regions", { validate: (r) => (r === "a" ? undefined : "Write a.") }),
+    );
     expect([item.what, item.input]).toEqual(['Input "regions" has an invalid item.', "regions"]);
   });
 
@@ -117,9 +110,9 @@ describe("inputs", () => {
     const { inputs } = given({ ami: "ami-1", bad: "img-1", release: "[]" });
     const ami = (value: string) => (value.startsWith("ami-") ? undefined : 'Write an AMI id, like "ami-0a1b2c3d".');
     expect(inputs.string("ami", { validate: ami })).toBe("ami-1");
-    expect(failure(() => inputs.string("bad", { validate: ami })).what).toBe('Input "bad" is not valid.');
+    expect(deployErrorFrom(() => inputs.string("bad", { validate: ami })).what).toBe('Input "bad" is not valid.');
     const object = (value: unknown) => (Array.isArray(value) ? "Write a JSON object." : undefined);
-    expect(failure(() => inputs.json("release", { validate: object })).fix).toBe("Write a JSON object.");
+    expect(deployErrorFrom(() => inputs.json("release", { validate: object })).fix).toBe("Write a JSON object.");
   });
 
   describe("secret", () => {
@@ -132,10 +125,10 @@ describe("inputs", () => {
 
     it("never shows the value in errors", () => {
       const { inputs } = given({ token: "hunter2", env: "DB=postgres://u:pw@h\nDB=x" });
-      const error = failure(() => inputs.duration("token", { secret: true }));
+      const error = deployErrorFrom(() => inputs.duration("token", { secret: true }));
       expect(error.why).toBe('Got "***".');
       expect(error.message).not.toContain("hunter2");
-      expect(failure(() => inputs.keyValues("env", { secret: true })).message).not.toContain("pw@h");
+      expect(deployErrorFrom(() => inputs.keyValues("env", { secret: true })).message).not.toContain("pw@h");
     });
 
     it("masks nothing for inputs that are not secret, or empty", () => {

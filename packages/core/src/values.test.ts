@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DeployError } from "./errors.ts";
+import { deployErrorFrom } from "./testing.ts";
 import {
   parseBoolean,
   parseInteger,
@@ -10,16 +11,6 @@ import {
   parsePercentage,
   validated,
 } from "./values.ts";
-
-function failure(fn: () => unknown): DeployError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DeployError) return error;
-    throw error;
-  }
-  throw new Error("expected a DeployError");
-}
 
 const secret = { label: 'Input "s"', input: "s", secret: true };
 
@@ -37,7 +28,7 @@ describe("parseBoolean", () => {
   });
 
   it("says how to write a boolean", () => {
-    const error = failure(() => parseBoolean("maybe", 'Input "dry-run"'));
+    const error = deployErrorFrom(() => parseBoolean("maybe", 'Input "dry-run"'));
     expect([error.what, error.why, error.fix]).toEqual([
       'Input "dry-run" is not a boolean.',
       'Got "maybe".',
@@ -58,11 +49,11 @@ describe("parseInteger", () => {
   });
 
   it.each(["3.5", "1e3", "three", "", "0x10", "99999999999999999999", "3 4"])("rejects %j", (text) => {
-    expect(failure(() => parseInteger(text, "N")).what).toBe("N is not a whole number.");
+    expect(deployErrorFrom(() => parseInteger(text, "N")).what).toBe("N is not a whole number.");
   });
 
   it("says how to write a whole number", () => {
-    const error = failure(() => parseInteger("3.5", 'Input "batch-size"'));
+    const error = deployErrorFrom(() => parseInteger("3.5", 'Input "batch-size"'));
     expect(error.why).toBe('Got "3.5".');
     expect(error.fix).toBe('Write a whole number, like "3".');
   });
@@ -70,14 +61,14 @@ describe("parseInteger", () => {
   it("checks bounds and words each kind of range", () => {
     expect(parseInteger("1", "N", { min: 1, max: 10 })).toBe(1);
     expect(parseInteger("10", "N", { min: 1, max: 10 })).toBe(10);
-    const below = failure(() => parseInteger("0", 'Input "batch-size"', { min: 1, max: 10 }));
+    const below = deployErrorFrom(() => parseInteger("0", 'Input "batch-size"', { min: 1, max: 10 }));
     expect([below.what, below.why, below.fix]).toEqual([
       'Input "batch-size" is out of range.',
       'Got "0".',
       "Write a whole number from 1 to 10.",
     ]);
-    expect(failure(() => parseInteger("0", "N", { min: 1 })).fix).toBe("Write a whole number of at least 1.");
-    expect(failure(() => parseInteger("11", "N", { max: 10 })).fix).toBe("Write a whole number of at most 10.");
+    expect(deployErrorFrom(() => parseInteger("0", "N", { min: 1 })).fix).toBe("Write a whole number of at least 1.");
+    expect(deployErrorFrom(() => parseInteger("11", "N", { max: 10 })).fix).toBe("Write a whole number of at most 10.");
   });
 });
 
@@ -93,14 +84,14 @@ describe("parsePercentage", () => {
   });
 
   it.each(["ninety", "90%%", "%", "9.5%", "90 %", "-"])("rejects %j as not a percentage", (text) => {
-    const error = failure(() => parsePercentage(text, 'Input "min-healthy"'));
+    const error = deployErrorFrom(() => parsePercentage(text, 'Input "min-healthy"'));
     expect(error.what).toBe('Input "min-healthy" is not a percentage.');
     expect(error.why).toBe(`Got "${text.trim()}".`);
     expect(error.fix).toBe('Write a whole number followed by an optional %, like "90" or "90%".');
   });
 
   it("keeps to 0-100 by default, showing the value as written", () => {
-    const error = failure(() => parsePercentage("101%", "P"));
+    const error = deployErrorFrom(() => parsePercentage("101%", "P"));
     expect([error.what, error.why, error.fix]).toEqual([
       "P is out of range.",
       'Got "101%".',
@@ -111,7 +102,7 @@ describe("parsePercentage", () => {
 
   it("takes other bounds, like AWS's max healthy percentage of 100-200", () => {
     expect(parsePercentage("150%", "P", { min: 100, max: 200 })).toBe(150);
-    expect(failure(() => parsePercentage("90", "P", { min: 100, max: 200 })).fix).toBe(
+    expect(deployErrorFrom(() => parsePercentage("90", "P", { min: 100, max: 200 })).fix).toBe(
       "Write a whole number from 100 to 200.",
     );
   });
@@ -135,7 +126,7 @@ describe("parseList", () => {
     const region = (item: string) =>
       /^[a-z]{2}-[a-z]+-\d$/.test(item) ? undefined : 'Write regions like "eu-west-1".';
     expect(parseList("eu-west-1,us-east-1", "L", region)).toEqual(["eu-west-1", "us-east-1"]);
-    const error = failure(() => parseList("eu-west-1,europe", 'Input "regions"', region));
+    const error = deployErrorFrom(() => parseList("eu-west-1,europe", 'Input "regions"', region));
     expect([error.what, error.why, error.fix]).toEqual([
       'Input "regions" has an invalid item.',
       'Got "europe".',
@@ -144,7 +135,7 @@ describe("parseList", () => {
   });
 
   it("hides items of a secret list", () => {
-    const error = failure(() => parseList("ok,bad", secret, (item) => (item === "ok" ? undefined : "Fix it.")));
+    const error = deployErrorFrom(() => parseList("ok,bad", secret, (item) => (item === "ok" ? undefined : "Fix it.")));
     expect(error.why).toBe('Got "***".');
   });
 });
@@ -171,7 +162,7 @@ describe("parseKeyValues", () => {
   });
 
   it("rejects a line without =", () => {
-    const error = failure(() => parseKeyValues("A=1\nLOG_LEVEL debug", 'Input "env"'));
+    const error = deployErrorFrom(() => parseKeyValues("A=1\nLOG_LEVEL debug", 'Input "env"'));
     expect([error.what, error.why, error.fix]).toEqual([
       'Input "env" has a line that is not KEY=VALUE.',
       'Got "LOG_LEVEL debug".',
@@ -180,14 +171,14 @@ describe("parseKeyValues", () => {
   });
 
   it.each(["1A=x", "A-B=x", "=x", "A B=x", "É=x"])("rejects the key of %j", (line) => {
-    const error = failure(() => parseKeyValues(line, 'Input "env"'));
+    const error = deployErrorFrom(() => parseKeyValues(line, 'Input "env"'));
     expect(error.what).toBe('Input "env" has an invalid key.');
     expect(error.why).toBe(`Got "${line}".`);
     expect(error.fix).toBe('Start a key with a letter or _, then use letters, digits and _ only, like "LOG_LEVEL".');
   });
 
   it("rejects a key set twice, naming both lines", () => {
-    const error = failure(() => parseKeyValues("A=1\n# c\nB=2\nA=3", 'Input "env"'));
+    const error = deployErrorFrom(() => parseKeyValues("A=1\n# c\nB=2\nA=3", 'Input "env"'));
     expect([error.what, error.why, error.fix]).toEqual([
       'Input "env" sets "A" twice, on lines 1 and 4.',
       'Got "A=3".',
@@ -196,7 +187,7 @@ describe("parseKeyValues", () => {
   });
 
   it("hides the lines of a secret", () => {
-    const error = failure(() => parseKeyValues("postgres://user:pw@host/db", secret));
+    const error = deployErrorFrom(() => parseKeyValues("postgres://user:pw@host/db", secret));
     expect(error.message).not.toContain("pw@host");
   });
 });
@@ -208,7 +199,7 @@ describe("parseJson", () => {
   });
 
   it("rejects invalid JSON with the parser's reason", () => {
-    const error = failure(() => parseJson("{'a': 1}", 'Input "release"'));
+    const error = deployErrorFrom(() => parseJson("{'a': 1}", 'Input "release"'));
     expect(error.what).toBe('Input "release" is not valid JSON.');
     expect(error.why).toMatch(/^Got "\{'a': 1\}"\. .*JSON.*\.$/);
     expect(error.fix).toBe(
@@ -217,7 +208,7 @@ describe("parseJson", () => {
   });
 
   it("gives no parser reason for a secret, as it quotes the text", () => {
-    const error = failure(() => parseJson("{hunter2", secret));
+    const error = deployErrorFrom(() => parseJson("{hunter2", secret));
     expect(error.why).toBe('Got "***".');
     expect(error.message).not.toContain("hunter2");
   });
@@ -226,7 +217,7 @@ describe("parseJson", () => {
     const hasSchema = (value: unknown) =>
       (value as { schema?: unknown })?.schema === 1 ? undefined : 'Pass a release record with "schema": 1.';
     expect(parseJson('{"schema": 1}', "J", hasSchema)).toEqual({ schema: 1 });
-    const error = failure(() => parseJson('{"schema": 2}', 'Input "release"', hasSchema));
+    const error = deployErrorFrom(() => parseJson('{"schema": 2}', 'Input "release"', hasSchema));
     expect([error.what, error.why, error.fix]).toEqual([
       'Input "release" is not valid.',
       'Got "{"schema": 2}".',
@@ -241,7 +232,7 @@ describe("parseOneOf", () => {
   });
 
   it("lists the allowed values, matching case exactly", () => {
-    const error = failure(() => parseOneOf("Rolling", 'Input "strategy"', ["rolling", "blue-green"]));
+    const error = deployErrorFrom(() => parseOneOf("Rolling", 'Input "strategy"', ["rolling", "blue-green"]));
     expect([error.what, error.why, error.fix]).toEqual([
       'Input "strategy" is not one of the allowed values.',
       'Got "Rolling".',
@@ -257,7 +248,7 @@ describe("validated", () => {
   });
 
   it("fails with the validator's sentence as the fix", () => {
-    const error = failure(() => validated("x", "x", { label: "V", input: "v" }, () => "Write y."));
+    const error = deployErrorFrom(() => validated("x", "x", { label: "V", input: "v" }, () => "Write y."));
     expect([error.what, error.why, error.fix, error.input]).toEqual(["V is not valid.", 'Got "x".', "Write y.", "v"]);
   });
 });

@@ -1,0 +1,163 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from "vitest";
+import { CancelledError } from "./cancellation.ts";
+import { DeployError } from "./errors.ts";
+import { actionsLogger, failureMessage, getState, runStep, saveState, setOutput } from "./runner.ts";
+import { setSecret } from "./secrets.ts";
+import { deployErrorFrom } from "./testing.ts";
+
+let stdout: MockInstance<typeof process.stdout.write>;
+const written = () => stdout.mock.calls.map(([chunk]) => String(chunk)).join("");
+
+/** A file command file as the runner provides one, read back as name → value. */
+function fileCommand(variable: "GITHUB_OUTPUT" | "GITHUB_STATE") {
+  const path = join(mkdtempSync(join(tmpdir(), "core-runner-")), variable);
+  writeFileSync(path, "");
+  vi.stubEnv(variable, path);
+  return () => {
+    const values: Record<string, string> = {};
+    for (const [, name = "", , value = ""] of readFileSync(path, "utf8").matchAll(/^(.+)<<(.+)\n([\s\S]*?)\n\2$/gm)) {
+      values[name] = value;
+    }
+    return values;
+  };
+}
+
+beforeEach(() => {
+  stdout = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.unstubAllEnvs();
+  process.exitCode = undefined;
+});
+
+describe("setOutput", () => {
+  it("writes strings as they are and anything else as JSON", () => {
+    const outputs = fileCommand("GITHUB_OUTPUT");
+    setOutput("ami-id", "ami-0a1b2c3d4e5f60718");
+    setOutput("release", { schema: 1, amis: { "eu-west-1": "ami-1" } });
+    setOutput("count", 3);
+    expect(outputs()).toEqual({
+      "ami-id": "ami-0a1b2c3d4e5f60718",
+      release: '{"schema":1,"amis":{"eu-west-1":"ami-1"}}',
+      count: "3",
+    });
+  });
+
+  it("refuses a value that contains a masked secret", () => {
+    const outputs = fileCommand("GITHUB_OUTPUT");
+    setSecret("db-password-xyz");
+    expect(deployErrorFrom(() => setOutput("url", { url: "postgres://app:db-password-xyz@db/app" }))).toMatchObject({
+      what: 'Output "url" would contain a secret.',
+      why: "Outputs are passed on to later steps and jobs in plain text.",
+      fix: "Pass the secret to where it is needed through the environment's secrets, not an output.",
+      code: "SecretInOutput",
+    });
+    expect(outputs()).toEqual({});
+  });
+});
+
+describe("saveState and getState", () => {
+  it("save JSON that the post step reads back typed", () => {
+    const state = fileCommand("GITHUB_STATE");
+    saveState("green-asg", { name: "shop-green", created: true });
+    saveState("instance-refresh-id", "ir-123");
+    const saved = state();
+    expect(saved).toEqual({ "green-asg": '{"name":"shop-green","created":true}', "instance-refresh-id": '"ir-123"' });
+
+    // The runner hands saved state to the post step as STATE_<name>.
+    for (const [name, value] of Object.entries(saved)) vi.stubEnv(`STATE_${name}`, value);
+    expect(getState<{ name: string; created: boolean }>("green-asg")).toEqual({ name: "shop-green", created: true });
+    expect(getState<string>("instance-refresh-id")).toBe("ir-123");
+  });
+
+  it("gives undefined for state that was never saved", () => {
+    expect(getState("never-saved")).toBeUndefined();
+  });
+
+  it("fails clearly on state that is not JSON, redacting secrets", () => {
+    setSecret("state-secret-9");
+    vi.stubEnv("STATE_broken", "not json state-secret-9");
+    expect(deployErrorFrom(() => getState("broken"))).toMatchObject({
+      what: 'State "broken" is not valid JSON.',
+      why: 'Got "not json ***".',
+      fix: "Save state with saveState from @deploy/core, which writes JSON.",
+      code: "InvalidState",
+    });
+  });
+});
+
+describe("actionsLogger", () => {
+  it("writes each level as the runner expects, redacting secrets", async () => {
+    vi.stubEnv("RUNNER_DEBUG", "1");
+    setSecret("logger-secret-7");
+    const logger = actionsLogger();
+    logger.info("connecting with logger-secret-7");
+    logger.debug("detail logger-secret-7");
+    logger.warning("careful logger-secret-7");
+    logger.error("broken logger-secret-7");
+    const value = await logger.group("Bake logger-secret-7", async () => {
+      logger.info("inside");
+      return 42;
+    });
+    expect(value).toBe(42);
+    const out = written();
+    expect(out).not.toMatch(/connecting with logger-secret-7|detail logger|careful logger|broken logger|Bake logger/);
+    expect(out).toContain("connecting with ***\n");
+    expect(out).toContain("::debug::detail ***\n");
+    expect(out).toContain("::warning::careful ***\n");
+    expect(out).toContain("::error::broken ***\n");
+    expect(out).toContain("::group::Bake ***\ninside\n::endgroup::\n");
+  });
+});
+
+describe("failureMessage", () => {
+  it("puts what, why and fix of a DeployError on their own lines", () => {
+    const error = new DeployError({ what: "What.", why: "Why.", fix: "Fix." });
+    expect(failureMessage(error)).toBe("What.\nWhy.\nFix.");
+    expect(failureMessage(new DeployError({ what: "Only what." }))).toBe("Only what.");
+  });
+
+  it("marks anything else as unexpected", () => {
+    expect(failureMessage(new TypeError("x is undefined"))).toBe("Unexpected error: x is undefined");
+    expect(failureMessage("a string")).toBe("Unexpected error: a string");
+  });
+
+  it("redacts secrets", () => {
+    setSecret("failure-secret-8");
+    expect(failureMessage(new Error("bad failure-secret-8"))).toBe("Unexpected error: bad ***");
+  });
+});
+
+describe("runStep", () => {
+  it("hands main the cancellation signal and leaves a successful step alone", async () => {
+    let received: unknown;
+    await runStep(async (signal) => {
+      received = signal;
+    });
+    expect(received).toBeInstanceOf(AbortSignal);
+    expect((received as AbortSignal).aborted).toBe(false);
+    expect(process.exitCode).toBeUndefined();
+  });
+
+  it("fails the step with the error's what, why and fix, and the stack in the debug log", async () => {
+    await runStep(async () => {
+      throw new DeployError({ what: "What.", why: "Why.", fix: "Fix." });
+    });
+    expect(process.exitCode).toBe(1);
+    const out = written();
+    expect(out).toContain("::error::What.%0AWhy.%0AFix.\n");
+    expect(out).toMatch(/::debug::DeployError: What\. Why\. Fix\.%0A\s+at /);
+  });
+
+  it("reports a cancellation like any other failure", async () => {
+    await runStep(async () => {
+      throw new CancelledError("SIGINT");
+    });
+    expect(process.exitCode).toBe(1);
+    expect(written()).toContain("::error::The step was cancelled.%0AThe runner sent SIGINT.%0A");
+  });
+});
