@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { DeployError } from "./errors.ts";
+import { deployErrorFrom, seededRandom, virtualClock } from "./testing.ts";
+
+describe("virtualClock", () => {
+  it("starts where told and moves only when slept or advanced", async () => {
+    const clock = virtualClock(1_000);
+    expect(clock.now()).toBe(1_000);
+    await clock.sleep(2 * 3_600_000);
+    expect(clock.now()).toBe(1_000 + 2 * 3_600_000);
+    clock.advance(500);
+    expect(clock.now()).toBe(7_201_500);
+  });
+
+  it("treats a negative sleep as none", async () => {
+    const clock = virtualClock();
+    await clock.sleep(-5);
+    expect(clock.now()).toBe(0);
+  });
+
+  it("rejects with the signal's reason when aborted before or during a sleep", async () => {
+    const clock = virtualClock();
+    const reason = new Error("stop");
+    await expect(clock.sleep(1_000, AbortSignal.abort(reason))).rejects.toBe(reason);
+
+    const controller = new AbortController();
+    const sleeping = clock.sleep(1_000, controller.signal);
+    controller.abort(reason);
+    await expect(sleeping).rejects.toBe(reason);
+    expect(clock.now()).toBe(0);
+  });
+
+  it("lets other tasks run during a sleep", async () => {
+    const clock = virtualClock();
+    let ran = false;
+    setImmediate(() => {
+      ran = true;
+    });
+    await clock.sleep(1);
+    expect(ran).toBe(true);
+  });
+});
+
+describe("seededRandom", () => {
+  it("repeats for a seed, differs between seeds, and stays in [0, 1)", () => {
+    const a = seededRandom(42);
+    const b = seededRandom(42);
+    const values = Array.from({ length: 1_000 }, () => a());
+    expect(Array.from({ length: 1_000 }, () => b())).toEqual(values);
+    expect(seededRandom(43)()).not.toBe(values[0]);
+    expect(Math.min(...values)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...values)).toBeLessThan(1);
+    expect(new Set(values).size).toBeGreaterThan(990);
+  });
+});
+
+describe("deployErrorFrom", () => {
+  it("returns the DeployError thrown", () => {
+    const error = new DeployError({ what: "W." });
+    expect(
+      deployErrorFrom(() => {
+        throw error;
+      }),
+    ).toBe(error);
+  });
+
+  it("rethrows anything else and fails when nothing is thrown", () => {
+    const other = new TypeError("t");
+    expect(() =>
+      deployErrorFrom(() => {
+        throw other;
+      }),
+    ).toThrow(other);
+    expect(() => deployErrorFrom(() => 1)).toThrow("Expected a DeployError, but nothing was thrown.");
+  });
+});
