@@ -4,9 +4,9 @@ const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 
-// Units must come in order (h, m, s), each at most once, so "1h30m" and "1h 30m" read
-// one way only; the space form is what formatDuration writes.
-const DURATION = /^(?:(\d+)h)? ?(?:(\d+)m)? ?(?:(\d+)s)?$/;
+// Units come in order (h, m, s), each at most once, so a duration reads one way only;
+// "1h 30m" is allowed because formatDuration writes it. A bare "0" needs no unit.
+const DURATION = /^0$|^(?:(\d+)h)? ?(?:(\d+)m)? ?(?:(\d+)s)?$/;
 
 const DURATION_FIX = 'Write a number followed by s, m or h, like "90s", "15m" or "2h".';
 
@@ -25,10 +25,8 @@ export function parseDuration(
   const subject = subjectOf(about);
   const trimmed = text.trim();
   const match = DURATION.exec(trimmed);
-  if (trimmed !== "0" && (!match || trimmed === "")) {
-    throw invalidValue(subject, trimmed, "is not a valid duration", DURATION_FIX);
-  }
-  const [, hours = "0", minutes = "0", seconds = "0"] = match ?? [];
+  if (!match || trimmed === "") throw invalidValue(subject, trimmed, "is not a valid duration", DURATION_FIX);
+  const [, hours = "0", minutes = "0", seconds = "0"] = match;
   const ms = Number(hours) * HOUR + Number(minutes) * MINUTE + Number(seconds) * SECOND;
   return checkBounds(
     ms,
