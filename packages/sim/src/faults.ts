@@ -28,6 +28,8 @@ export interface FaultFile {
   unhealthyImages?: string[];
   /** CreateImage and CopyImage calls whose image ends `failed` instead of `available`: a count of calls. */
   failImageCreations?: number;
+  /** Simulated SSM command invocations that end `Failed` (exit code 1) instead of `Success`: a count. */
+  failCommands?: number;
 }
 
 export type Service = "ec2" | "autoscaling" | "ssm" | "github";
@@ -53,6 +55,7 @@ export class Faults {
   private random: () => number;
   readonly unhealthyImages = new Set<string>();
   failImageCreations = 0;
+  failCommands = 0;
 
   constructor(file: FaultFile = {}) {
     this.random = seededRandom(file.seed ?? 1);
@@ -65,6 +68,7 @@ export class Faults {
     for (const rule of file.rules ?? []) this.add(rule);
     for (const id of file.unhealthyImages ?? []) this.unhealthyImages.add(id);
     this.failImageCreations += file.failImageCreations ?? 0;
+    this.failCommands += file.failCommands ?? 0;
   }
 
   add(rule: FaultRule): void {
@@ -76,12 +80,20 @@ export class Faults {
     this.rules = [];
     this.unhealthyImages.clear();
     this.failImageCreations = 0;
+    this.failCommands = 0;
   }
 
   /** Takes one "this image creation fails" token, if any is left. */
   takeImageCreationFailure(): boolean {
     if (this.failImageCreations <= 0) return false;
     this.failImageCreations--;
+    return true;
+  }
+
+  /** Takes one "this command invocation fails" token, if any is left. */
+  takeCommandFailure(): boolean {
+    if (this.failCommands <= 0) return false;
+    this.failCommands--;
     return true;
   }
 

@@ -53,12 +53,12 @@ describe("the wire protocols", () => {
     world.faults.add({ operation: "ssm:GetParameter", kind: "throttle", count: 2 });
     const ssm = new SSMClient({ ...clientConfig(), maxAttempts: 3 });
     await expect(ssm.send(new GetParameterCommand({ Name: "/x" }))).rejects.toMatchObject({
-      name: "UnknownOperationException",
+      name: "ParameterNotFound",
     });
     expect(world.calls.records.map((r) => r.error)).toEqual([
       "ThrottlingException",
       "ThrottlingException",
-      "UnknownOperationException",
+      "ParameterNotFound",
     ]);
   });
 });
