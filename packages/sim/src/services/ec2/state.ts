@@ -31,6 +31,8 @@ export interface Instance {
   ssmOnlineAt?: number;
   /** The Auto Scaling group that launched it, if any. */
   autoScalingGroup?: string;
+  /** The RunInstances call that launched it; instances launched together share it. */
+  reservationId?: string;
 }
 
 export type ImageState = "pending" | "available" | "failed" | "deregistered";
