@@ -47,6 +47,7 @@ describe("runAction", () => {
         GITHUB_REF_TYPE: "tag",
         GITHUB_EVENT_NAME: "workflow_dispatch",
         GITHUB_RUN_ID: "99",
+        INPUT_REPOSITORY: "acme/api",
         RUNNER_OS: "Linux",
         AWS_ENDPOINT_URL: "http://127.0.0.1:4566",
         AWS_REGION: "eu-west-1",
@@ -153,7 +154,9 @@ describe("runAction", () => {
 
   it("stops a step that runs past its timeout and fails it", async () => {
     const run = await runAction(ECHO, { inputs: { who: "slow", "wait-ms": 60_000 }, timeoutMs: 1_000 });
-    expect(run.main).toMatchObject({ outcome: "failure", timedOut: true, cancelled: false, exitCode: 130 });
+    expect(run.main).toMatchObject({ outcome: "failure", timedOut: true, cancelled: false });
+    expect(run.main.signalsSent[0]).toMatchObject({ signal: "SIGINT" });
+    expect(run.main.signalsSent[0]?.atMs).toBeGreaterThanOrEqual(1_000);
     expect(run.postIf).toMatchObject({ status: "failure", ran: true });
     expect(run.status).toBe("failure");
   });

@@ -46,7 +46,10 @@ export type CancelWhen =
 export interface RunActionOptions {
   /** `with:` values, by input name as declared in action.yml. */
   inputs?: Record<string, string | number | boolean>;
-  /** Extra environment (AWS_ENDPOINT_URL, AWS_REGION, ...); overrides everything the harness sets; undefined removes. */
+  /**
+   * Extra environment (AWS_ENDPOINT_URL, AWS_REGION, ...) for both steps. It overrides what the
+   * harness sets (GITHUB_*, RUNNER_*, INPUT_*, STATE_*) except the file-command paths; undefined removes.
+   */
   env?: Record<string, string | undefined>;
   /** Overrides of the `github` context (GITHUB_* variables). */
   github?: Partial<GitHubContext>;
