@@ -8,7 +8,7 @@ import { QueryParams } from "./protocol/query.ts";
 import { toXml } from "./protocol/xml.ts";
 import { autoScalingService } from "./services/autoscaling/index.ts";
 import { ec2Service } from "./services/ec2/index.ts";
-import { handleGithub } from "./services/github/index.ts";
+import { githubOperation, handleGithub } from "./services/github/index.ts";
 import { ssmService } from "./services/ssm/index.ts";
 import type { JsonService, QueryService, RequestContext } from "./services/types.ts";
 import type { World } from "./world.ts";
@@ -183,7 +183,7 @@ async function json(
 async function github(world: World, req: IncomingMessage, url: URL, body: string, res: ServerResponse): Promise<void> {
   const method = req.method ?? "GET";
   const path = url.pathname.slice("/github".length) || "/";
-  const operation = `${method} ${path.replace(/\/\d+(?=\/|$)/g, "/{id}")}`;
+  const operation = githubOperation(method, path);
   let parsed: unknown;
   try {
     parsed = body ? JSON.parse(body) : undefined;
@@ -194,7 +194,15 @@ async function github(world: World, req: IncomingMessage, url: URL, body: string
   }
   try {
     const response = await invoke(world, "github", operation, "global", (ctx) =>
-      handleGithub({ method, path, query: url.searchParams, body: parsed, world, now: ctx.now }),
+      handleGithub({
+        method,
+        path,
+        query: url.searchParams,
+        body: parsed,
+        world,
+        now: ctx.now,
+        baseUrl: `http://${req.headers.host ?? "127.0.0.1"}/github`,
+      }),
     );
     res.writeHead(response.status, { "content-type": "application/json; charset=utf-8", ...response.headers });
     res.end(response.body === undefined ? "" : JSON.stringify(response.body));

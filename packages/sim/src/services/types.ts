@@ -35,6 +35,8 @@ export interface GithubRequest {
   body: unknown;
   world: World;
   now: number;
+  /** The API root as the client reached it (`http://127.0.0.1:4566/github`), for URLs in responses and Link headers. */
+  baseUrl: string;
 }
 
 export interface GithubResponse {
