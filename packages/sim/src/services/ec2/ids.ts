@@ -12,7 +12,7 @@ interface ResourceKind {
   notFoundMessage: (id: string) => string;
 }
 
-export const RESOURCE_KINDS = {
+const RESOURCE_KINDS = {
   instance: {
     prefix: "i",
     malformed: "InvalidInstanceID.Malformed",
