@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -163,6 +163,19 @@ describe("the example fault file (examples/faults.json)", () => {
     const status = { owner: "acme", repo: "shop", deployment_id: data.id, state: "success" as const };
     await expect(octokit.rest.repos.createDeploymentStatus(status)).rejects.toMatchObject({ status: 502 });
     await expect(octokit.rest.repos.createDeploymentStatus(status)).resolves.toMatchObject({ status: 201 });
+  });
+});
+
+describe("the README's examples", () => {
+  it("are a world file and a fault file that load", () => {
+    const readme = readFileSync(fileURLToPath(new URL("../README.md", import.meta.url)), "utf8");
+    const blocks = [...readme.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1] as string));
+    const world = blocks.find((b) => "regions" in b);
+    const faults = blocks.find((b) => "rules" in b);
+    const seeded = worldFromFile(checkWorldFile(world, "README world"), {}, "README world");
+    expect(seeded.region("eu-west-1").autoscaling.groups.size).toBe(1);
+    loadFaultFile(seeded, faults, "README faults");
+    expect(seeded.faults.failCommands).toBe(1);
   });
 });
 
