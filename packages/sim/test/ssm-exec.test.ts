@@ -83,6 +83,12 @@ describe("AWS-RunShellScript in exec mode", () => {
     const other = await run(bId, ["cat state.txt"], { workingDirectory: ["/opt/app"] });
     expect(other.result).toMatchObject({ Status: "Failed", ResponseCode: 1 });
     expect(other.result.StandardErrorContent).toContain("No such file");
+
+    const outside = await run(bId, ["pwd"], { workingDirectory: ["/../.."] });
+    expect(outside.result).toMatchObject({
+      Status: "Failed",
+      StandardErrorContent: expect.stringContaining("not valid"),
+    });
   });
 
   it("passes the agent's environment, not the simulator's", async () => {

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative, resolve } from "node:path";
+import { join, relative } from "node:path";
 import type { World } from "../../world.ts";
 
 /**
@@ -14,7 +14,7 @@ export interface ScriptSpec {
   instanceId: string;
   region: string;
   lines: string[];
-  /** An absolute path on the instance; it is created inside the instance's directory. */
+  /** A path on the instance (absolute, or relative to its root); created inside the instance's directory. */
   workingDirectory?: string | undefined;
   timeoutSeconds: number;
 }
@@ -37,8 +37,9 @@ let exitHook = false;
 
 export function runScript(world: World, spec: ScriptSpec, done: (result: ScriptResult) => void): { kill(): void } {
   const home = join(worldRoot(world), spec.instanceId);
-  const cwd = resolve(home, `.${spec.workingDirectory ?? "/"}`);
-  if (relative(home, cwd).startsWith("..")) {
+  const cwd = join(home, spec.workingDirectory ?? "");
+  const inside = relative(home, cwd);
+  if (inside === ".." || inside.startsWith("../")) {
     done({ timedOut: false, stdout: "", stderr: `workingDirectory ${spec.workingDirectory} is not valid` });
     return { kill() {} };
   }
