@@ -136,7 +136,12 @@ describe("an instance refresh that succeeds", () => {
     await readyGroup();
     const id = await start({
       DesiredConfiguration: toVersion("2"),
-      Preferences: { MinHealthyPercentage: 50, InstanceWarmup: 30, BakeTime: 900 },
+      Preferences: {
+        MinHealthyPercentage: 50,
+        InstanceWarmup: 30,
+        BakeTime: 900,
+        AlarmSpecification: { Alarms: ["web-5xx"] },
+      },
     });
     const baking: { at: number; version?: string }[] = [];
     const seen = await followRefresh(t, "web", id, {
@@ -153,7 +158,7 @@ describe("an instance refresh that succeeds", () => {
     const done = seen.at(-1) as InstanceRefresh;
     expect(done.Status).toBe("Successful");
     expect((done.EndTime as Date).getTime() - (baking[0]?.at as number)).toBeGreaterThan(900_000 - 15_000);
-    expect(done.Preferences?.BakeTime).toBe(900);
+    expect(done.Preferences).toMatchObject({ BakeTime: 900, AlarmSpecification: { Alarms: ["web-5xx"] } });
     expect((await describeGroup(t, "web")).LaunchTemplate?.Version).toBe("2");
   });
 
