@@ -361,6 +361,29 @@ describe("capacity", () => {
     expect((await converge(t, "web")).Instances?.[0]?.InstanceId).not.toBe(member?.InstanceId);
   });
 
+  it("records failed launches when its launch template is gone, retrying with a backoff", async () => {
+    const lt = template();
+    await createGroup(t, lt, { DesiredCapacity: 1 });
+    await converge(t, "web");
+    region(t.world).ec2.launchTemplates.delete(lt.id);
+    await t.asg.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: "web", DesiredCapacity: 2 }));
+    const failed = async () =>
+      (await t.asg.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: "web" }))).Activities?.filter(
+        (a) => a.StatusCode === "Failed",
+      );
+    expect(await failed()).toMatchObject([
+      {
+        Description: "Launching a new EC2 instance.",
+        StatusMessage: expect.stringMatching(/^The specified launch template, with template ID lt-.*does not exist\./),
+      },
+    ]);
+    await t.world.clock.sleep(5_000);
+    expect(await failed()).toHaveLength(1);
+    await t.world.clock.sleep(5_000);
+    expect(await failed()).toHaveLength(2);
+    expect((await describeGroup(t, "web")).Instances).toHaveLength(1);
+  });
+
   it("schedules nothing once converged, so that days of virtual time cost nothing", async () => {
     await createGroup(t, template(), { DesiredCapacity: 3, HealthCheckGracePeriod: 300 });
     await converge(t, "web");

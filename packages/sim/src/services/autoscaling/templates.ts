@@ -52,10 +52,17 @@ export function templateRef(
   return { id: template.id, name: template.name, version };
 }
 
-/** The same template pinned to the number its version resolves to now. */
-export function pinned(region: RegionState, ref: LaunchTemplateRef): LaunchTemplateRef {
-  const template = findTemplate(region, { id: ref.id });
-  return { ...ref, version: String(resolveVersion(template, ref.version).versionNumber) };
+/**
+ * The same template pinned to the number its version resolves to now; undefined once the
+ * template or version is deleted, as the reconciler must not fail on that.
+ */
+export function pinned(region: RegionState, ref: LaunchTemplateRef): LaunchTemplateRef | undefined {
+  try {
+    const { versionNumber } = resolveVersion(findTemplate(region, { id: ref.id }), ref.version);
+    return { ...ref, version: String(versionNumber) };
+  } catch {
+    return undefined;
+  }
 }
 
 export function isPinned(version: string): boolean {
