@@ -30,6 +30,31 @@ describe("virtualClock", () => {
     expect(clock.now()).toBe(0);
   });
 
+  it("wakes overlapping sleepers together, as real time would, not one after another", async () => {
+    const clock = virtualClock();
+    const woke: number[] = [];
+    await Promise.all(
+      [30_000, 30_000, 45_000].map(async (ms) => {
+        await clock.sleep(ms);
+        woke.push(clock.now());
+      }),
+    );
+    expect(woke).toEqual([30_000, 30_000, 45_000]);
+    expect(clock.now()).toBe(45_000);
+  });
+
+  it("wakes a sleeper when time is advanced past its wake-up by hand", async () => {
+    const clock = virtualClock();
+    let woke = false;
+    const sleeping = clock.sleep(10_000).then(() => {
+      woke = true;
+    });
+    clock.advance(10_000);
+    await sleeping;
+    expect(woke).toBe(true);
+    expect(clock.now()).toBe(10_000);
+  });
+
   it("lets other tasks run during a sleep", async () => {
     const clock = virtualClock();
     let ran = false;

@@ -2,27 +2,69 @@ import type { Clock } from "./clock.ts";
 import { DeployError } from "./errors.ts";
 
 export interface VirtualClock extends Clock {
-  /** Moves time forward, e.g. to stand for the time a call takes. */
+  /** Moves time forward by hand; sleepers due by then wake. */
   advance(ms: number): void;
 }
 
+interface Sleeper {
+  at: number;
+  wake: () => void;
+}
+
 /**
- * A Clock whose `sleep` moves virtual time forward at once, so that a two-hour wait runs
- * in milliseconds. Each sleep still yields to the event loop once, so that timers and
- * aborts from the test can happen "during" it.
+ * A Clock in which time stands still until someone sleeps; then it jumps to the earliest
+ * wake-up, so a two-hour wait runs in milliseconds. The jump waits a real moment first,
+ * so that work still in flight (a test's timers, an HTTP round trip to the simulator)
+ * lands before it, and sleepers that overlap (three region copies polled in parallel)
+ * wake together, as they would in real time, instead of one after another.
  */
 export function virtualClock(startMs = 0): VirtualClock {
   let now = startMs;
+  const sleepers: Sleeper[] = [];
+  let jumpScheduled = false;
+
+  const wakeDue = () => {
+    sleepers.sort((a, b) => a.at - b.at);
+    while (sleepers.length > 0 && (sleepers[0] as Sleeper).at <= now) (sleepers.shift() as Sleeper).wake();
+  };
+
+  const scheduleJump = () => {
+    if (jumpScheduled) return;
+    jumpScheduled = true;
+    setTimeout(() => {
+      jumpScheduled = false;
+      if (sleepers.length === 0) return;
+      now = Math.max(now, Math.min(...sleepers.map((s) => s.at)));
+      wakeDue();
+      if (sleepers.length > 0) scheduleJump();
+    }, 1);
+  };
+
   return {
     now: () => now,
     advance(ms) {
-      now += ms;
-    },
-    async sleep(ms, signal) {
-      signal?.throwIfAborted();
-      await new Promise((resolve) => setImmediate(resolve));
-      signal?.throwIfAborted();
       now += Math.max(0, ms);
+      wakeDue();
+    },
+    sleep(ms, signal) {
+      return new Promise<void>((resolve, reject) => {
+        if (signal?.aborted) return reject(signal.reason);
+        const onAbort = () => {
+          const i = sleepers.indexOf(sleeper);
+          if (i >= 0) sleepers.splice(i, 1);
+          reject(signal?.reason);
+        };
+        const sleeper: Sleeper = {
+          at: now + Math.max(0, ms),
+          wake: () => {
+            signal?.removeEventListener("abort", onAbort);
+            resolve();
+          },
+        };
+        signal?.addEventListener("abort", onAbort, { once: true });
+        sleepers.push(sleeper);
+        scheduleJump();
+      });
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Clock } from "@deploy/core";
+import { type Clock, virtualClock as coreVirtualClock } from "@deploy/core";
 
 /**
  * The simulator's clock. Two modes, one interface:
@@ -18,64 +18,9 @@ export interface SimClock extends Clock {
   advance(ms: number): void;
 }
 
-interface Sleeper {
-  at: number;
-  resolve: () => void;
-}
-
+/** The virtual clock of `@deploy/core`, starting at a fixed date so runs are repeatable. */
 export function virtualClock(start = Date.parse("2026-11-26T10:00:00Z")): SimClock {
-  let now = start;
-  const sleepers: Sleeper[] = [];
-  let jumpScheduled = false;
-
-  const wakeDue = () => {
-    sleepers.sort((a, b) => a.at - b.at);
-    while (sleepers.length > 0 && (sleepers[0] as Sleeper).at <= now) (sleepers.shift() as Sleeper).resolve();
-  };
-
-  // A real-time pause before jumping lets HTTP round trips that are still in flight
-  // land first, so a request is not answered "after" a sleep that started later.
-  const scheduleJump = () => {
-    if (jumpScheduled) return;
-    jumpScheduled = true;
-    setTimeout(() => {
-      jumpScheduled = false;
-      if (sleepers.length === 0) return;
-      sleepers.sort((a, b) => a.at - b.at);
-      now = Math.max(now, (sleepers[0] as Sleeper).at);
-      wakeDue();
-      if (sleepers.length > 0) scheduleJump();
-    }, 2);
-  };
-
-  return {
-    mode: "virtual",
-    now: () => now,
-    advance(ms) {
-      now += ms;
-      wakeDue();
-    },
-    sleep(ms, signal) {
-      return new Promise<void>((resolve, reject) => {
-        if (signal?.aborted) return reject(signal.reason);
-        const sleeper: Sleeper = {
-          at: now + Math.max(0, ms),
-          resolve: () => {
-            signal?.removeEventListener("abort", onAbort);
-            resolve();
-          },
-        };
-        const onAbort = () => {
-          const i = sleepers.indexOf(sleeper);
-          if (i >= 0) sleepers.splice(i, 1);
-          reject(signal?.reason);
-        };
-        signal?.addEventListener("abort", onAbort, { once: true });
-        sleepers.push(sleeper);
-        scheduleJump();
-      });
-    },
-  };
+  return Object.assign(coreVirtualClock(start), { mode: "virtual" as const });
 }
 
 export function scaledClock(speed: number, start = Date.now()): SimClock {

@@ -1,5 +1,5 @@
+import { seededRandom } from "@deploy/core";
 import { AwsError } from "./protocol/errors.ts";
-import { seededRandom } from "./random.ts";
 
 /**
  * Faults the simulator injects, per operation, as the real services produce them.

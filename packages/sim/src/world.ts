@@ -1,7 +1,7 @@
+import { seededRandom } from "@deploy/core";
 import { CallLog } from "./calls.ts";
 import { type SimClock, virtualClock } from "./clock.ts";
 import { Faults } from "./faults.ts";
-import { seededRandom } from "./random.ts";
 import { Scheduler } from "./scheduler.ts";
 import { type AutoScalingState, emptyAutoScalingState } from "./services/autoscaling/state.ts";
 import { ec2RegionDefaults } from "./services/ec2/defaults.ts";
