@@ -1,5 +1,6 @@
 export { CancelledError, cancellationSignal, isCancellation, type SignalSource } from "./cancellation.ts";
 export { type Clock, systemClock } from "./clock.ts";
+export { type RunContext, runContext } from "./context.ts";
 export { type Duration, formatDuration, parseDuration } from "./duration.ts";
 export { DeployError, type DeployErrorDetails, isDeployError } from "./errors.ts";
 export {

@@ -1,0 +1,1 @@
+export { amiFor, formatRelease, parseRelease, RELEASE_SCHEMA, type Release } from "./release.ts";
