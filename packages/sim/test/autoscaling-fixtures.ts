@@ -1,95 +1,38 @@
 import {
-  AutoScalingClient,
   type AutoScalingGroup,
   CreateAutoScalingGroupCommand,
   type CreateAutoScalingGroupCommandInput,
   DescribeAutoScalingGroupsCommand,
   DescribeInstanceRefreshesCommand,
   type InstanceRefresh,
+  SetInstanceProtectionCommand,
 } from "@aws-sdk/client-auto-scaling";
-import { afterEach, beforeEach } from "vitest";
-import { startServer } from "../src/server.ts";
+import { addLaunchTemplateVersion, createLaunchTemplate } from "../src/services/ec2/launch-templates.ts";
 import type { LaunchTemplate } from "../src/services/ec2/state.ts";
-import { World, type WorldOptions } from "../src/world.ts";
+import type { World } from "../src/world.ts";
+import { REGION, type TestSim } from "./support.ts";
 
 /**
- * A world and a server for Auto Scaling tests, driven through the real SDK client. Images
+ * Helpers for Auto Scaling tests, driven through the real SDK client (`useTestSim`). Images
  * and launch templates go straight into the world's EC2 model, as the EC2 API would put them.
  */
-export const REGION = "eu-west-1";
-
-export interface AsgFixture {
-  world: World;
-  asg: AutoScalingClient;
-}
-
-export function useAutoScaling(options: WorldOptions = {}): AsgFixture {
-  const fixture = {} as AsgFixture;
-  let close: () => Promise<void> = async () => {};
-  beforeEach(async () => {
-    fixture.world = new World(options);
-    const server = await startServer(fixture.world);
-    close = server.close;
-    fixture.asg = new AutoScalingClient({
-      endpoint: server.url,
-      region: REGION,
-      credentials: { accessKeyId: "AKIDSIM", secretAccessKey: "sim" },
-      maxAttempts: 1,
-    });
-  });
-  afterEach(async () => {
-    fixture.asg.destroy();
-    await close();
-  });
-  return fixture;
-}
 
 export function region(world: World) {
   return world.region(REGION);
 }
 
-/** An available image; `unhealthy` ones launch instances that never pass a health check. */
-export function putImage(world: World, options: { unhealthy?: boolean } = {}): string {
-  const id = world.newId("ami");
-  region(world).ec2.images.set(id, {
-    id,
-    name: `app-${id}`,
-    state: "available",
-    ownerId: world.accountId,
-    creationDate: world.clock.now(),
-    architecture: "x86_64",
-    rootDeviceName: "/dev/xvda",
-    snapshotIds: [],
-    tags: [],
-    launchPermissions: [],
-    isPublic: false,
-    unhealthy: options.unhealthy ?? false,
-    encrypted: false,
-  });
-  return id;
-}
-
 /** A launch template with one version per image, version 1 the default. */
 export function putLaunchTemplate(world: World, name: string, imageIds: string[]): LaunchTemplate {
   const now = world.clock.now();
-  const template: LaunchTemplate = {
-    id: world.newId("lt"),
-    name,
-    createTime: now,
-    defaultVersion: 1,
-    latestVersion: imageIds.length,
-    versions: imageIds.map((ImageId, i) => ({
-      versionNumber: i + 1,
-      createTime: now,
-      data: {
-        ImageId,
-        InstanceType: "t3.micro",
-        TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "from-template", Value: "yes" }] }],
-      },
-    })),
-    tags: [],
-  };
-  region(world).ec2.launchTemplates.set(template.id, template);
+  const data = (ImageId: string) => ({
+    ImageId,
+    InstanceType: "t3.micro",
+    TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "from-template", Value: "yes" }] }],
+  });
+  const [first, ...rest] = imageIds.map(data);
+  if (!first) throw new Error("a launch template needs at least one image");
+  const template = createLaunchTemplate(world, region(world), { name, data: first }, now);
+  for (const more of rest) addLaunchTemplateVersion(template, more, undefined, now);
   return template;
 }
 
@@ -99,12 +42,12 @@ export function defaultSubnets(world: World): string[] {
 
 /** A group on `template` (version 1 unless said), in every default subnet, healthy instances right after boot. */
 export async function createGroup(
-  t: AsgFixture,
+  t: TestSim,
   template: LaunchTemplate,
   input: Partial<CreateAutoScalingGroupCommandInput> = {},
 ): Promise<string> {
   const name = input.AutoScalingGroupName ?? "web";
-  await t.asg.send(
+  await t.autoscaling.send(
     new CreateAutoScalingGroupCommand({
       AutoScalingGroupName: name,
       LaunchTemplate: { LaunchTemplateName: template.name, Version: "1" },
@@ -118,8 +61,8 @@ export async function createGroup(
   return name;
 }
 
-export async function describeGroup(t: AsgFixture, name: string): Promise<AutoScalingGroup> {
-  const { AutoScalingGroups } = await t.asg.send(
+export async function describeGroup(t: TestSim, name: string): Promise<AutoScalingGroup> {
+  const { AutoScalingGroups } = await t.autoscaling.send(
     new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }),
   );
   const group = AutoScalingGroups?.[0];
@@ -128,7 +71,7 @@ export async function describeGroup(t: AsgFixture, name: string): Promise<AutoSc
 }
 
 /** Lets virtual time pass until every instance of the group is InService and Healthy. */
-export async function converge(t: AsgFixture, name: string): Promise<AutoScalingGroup> {
+export async function converge(t: TestSim, name: string): Promise<AutoScalingGroup> {
   for (let i = 0; i < 100; i++) {
     const group = await describeGroup(t, name);
     const instances = group.Instances ?? [];
@@ -143,8 +86,18 @@ export async function converge(t: AsgFixture, name: string): Promise<AutoScaling
   throw new Error(`group ${name} did not converge`);
 }
 
-export async function describeRefresh(t: AsgFixture, name: string, id: string): Promise<InstanceRefresh> {
-  const { InstanceRefreshes } = await t.asg.send(
+export async function protectFromScaleIn(t: TestSim, name: string, instanceId: string): Promise<void> {
+  await t.autoscaling.send(
+    new SetInstanceProtectionCommand({
+      AutoScalingGroupName: name,
+      InstanceIds: [instanceId],
+      ProtectedFromScaleIn: true,
+    }),
+  );
+}
+
+export async function describeRefresh(t: TestSim, name: string, id: string): Promise<InstanceRefresh> {
+  const { InstanceRefreshes } = await t.autoscaling.send(
     new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: name, InstanceRefreshIds: [id] }),
   );
   const refresh = InstanceRefreshes?.[0];
@@ -159,7 +112,7 @@ const FINAL = ["Successful", "Failed", "Cancelled", "RollbackSuccessful", "Rollb
  * each answer and the group as it was at that moment. Returns every answer seen.
  */
 export async function followRefresh(
-  t: AsgFixture,
+  t: TestSim,
   name: string,
   id: string,
   options: { stepMs?: number; observe?: (refresh: InstanceRefresh, group: AutoScalingGroup) => void } = {},

@@ -2,17 +2,11 @@ import { StartInstanceRefreshCommand } from "@aws-sdk/client-auto-scaling";
 import { describe, expect, it } from "vitest";
 import { groupSummary, seedAutoScaling } from "../src/services/autoscaling/index.ts";
 import { ssmOnline } from "../src/services/ec2/instances.ts";
-import {
-  describeGroup,
-  followRefresh,
-  putImage,
-  putLaunchTemplate,
-  REGION,
-  region,
-  useAutoScaling,
-} from "./autoscaling-fixtures.ts";
+import { describeGroup, followRefresh, putLaunchTemplate, region } from "./autoscaling-fixtures.ts";
+import { putImage } from "./ec2-fixture.ts";
+import { REGION, useTestSim } from "./support.ts";
 
-const t = useAutoScaling();
+const t = useTestSim();
 
 describe("seedAutoScaling", () => {
   it("loads a group already converged: instances InService, Healthy, running and online", async () => {
@@ -72,7 +66,7 @@ describe("seedAutoScaling", () => {
     seedAutoScaling(t.world, region(t.world), {
       autoScalingGroups: [{ name: "web", launchTemplate: { name: "web", version: "1" }, minSize: 2, maxSize: 4 }],
     });
-    const { InstanceRefreshId } = await t.asg.send(
+    const { InstanceRefreshId } = await t.autoscaling.send(
       new StartInstanceRefreshCommand({
         AutoScalingGroupName: "web",
         DesiredConfiguration: { LaunchTemplate: { LaunchTemplateName: "web", Version: "2" } },

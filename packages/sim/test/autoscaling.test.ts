@@ -6,7 +6,6 @@ import {
   DescribeScalingActivitiesCommand,
   ResumeProcessesCommand,
   SetDesiredCapacityCommand,
-  SetInstanceProtectionCommand,
   SuspendProcessesCommand,
   TerminateInstanceInAutoScalingGroupCommand,
   UpdateAutoScalingGroupCommand,
@@ -19,14 +18,14 @@ import {
   createGroup,
   defaultSubnets,
   describeGroup,
-  putImage,
+  protectFromScaleIn,
   putLaunchTemplate,
-  REGION,
   region,
-  useAutoScaling,
 } from "./autoscaling-fixtures.ts";
+import { putImage } from "./ec2-fixture.ts";
+import { REGION, useTestSim } from "./support.ts";
 
-const t = useAutoScaling();
+const t = useTestSim();
 
 function template(name = "web", images = 2) {
   return putLaunchTemplate(
@@ -128,7 +127,7 @@ describe("CreateAutoScalingGroup and DescribeAutoScalingGroups", () => {
   });
 
   it("stores a launch configuration name, reports it instead of a launch template, and launches nothing", async () => {
-    await t.asg.send(
+    await t.autoscaling.send(
       new CreateAutoScalingGroupCommand({
         AutoScalingGroupName: "legacy",
         LaunchConfigurationName: "legacy-lc",
@@ -181,20 +180,24 @@ describe("CreateAutoScalingGroup and DescribeAutoScalingGroups", () => {
     let NextToken: string | undefined;
     let pages = 0;
     do {
-      const page = await t.asg.send(new DescribeAutoScalingGroupsCommand({ MaxRecords: 2, NextToken }));
+      const page = await t.autoscaling.send(new DescribeAutoScalingGroupsCommand({ MaxRecords: 2, NextToken }));
       names.push(...(page.AutoScalingGroups ?? []).map((g) => g.AutoScalingGroupName as string));
       NextToken = page.NextToken;
       pages++;
     } while (NextToken);
     expect(names).toEqual(["a", "b", "c", "d", "e"]);
     expect(pages).toBe(3);
-    await expect(t.asg.send(new DescribeAutoScalingGroupsCommand({ MaxRecords: 101 }))).rejects.toMatchObject({
+    await expect(t.autoscaling.send(new DescribeAutoScalingGroupsCommand({ MaxRecords: 101 }))).rejects.toMatchObject({
       name: "ValidationError",
     });
-    await expect(t.asg.send(new DescribeAutoScalingGroupsCommand({ NextToken: "garbage!" }))).rejects.toMatchObject({
+    await expect(
+      t.autoscaling.send(new DescribeAutoScalingGroupsCommand({ NextToken: "garbage!" })),
+    ).rejects.toMatchObject({
       name: "InvalidNextToken",
     });
-    const named = await t.asg.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ["d", "missing"] }));
+    const named = await t.autoscaling.send(
+      new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ["d", "missing"] }),
+    );
     expect(named.AutoScalingGroups?.map((g) => g.AutoScalingGroupName)).toEqual(["d"]);
   });
 
@@ -211,7 +214,7 @@ describe("CreateAutoScalingGroup and DescribeAutoScalingGroups", () => {
     await tagged("prod-web", { env: "production", app: "web" });
     await tagged("prod-worker", { env: "production", app: "worker" });
     const names = async (Filters: { Name: string; Values: string[] }[]) =>
-      (await t.asg.send(new DescribeAutoScalingGroupsCommand({ Filters }))).AutoScalingGroups?.map(
+      (await t.autoscaling.send(new DescribeAutoScalingGroupsCommand({ Filters }))).AutoScalingGroups?.map(
         (g) => g.AutoScalingGroupName,
       );
     expect(await names([{ Name: "tag:env", Values: ["production"] }])).toEqual(["prod-web", "prod-worker"]);
@@ -231,10 +234,12 @@ describe("CreateAutoScalingGroup and DescribeAutoScalingGroups", () => {
 
   it("leaves Instances out with IncludeInstances=false and lists members with DescribeAutoScalingInstances", async () => {
     await createGroup(t, template(), { DesiredCapacity: 2 });
-    const { AutoScalingGroups } = await t.asg.send(new DescribeAutoScalingGroupsCommand({ IncludeInstances: false }));
+    const { AutoScalingGroups } = await t.autoscaling.send(
+      new DescribeAutoScalingGroupsCommand({ IncludeInstances: false }),
+    );
     expect(AutoScalingGroups?.[0]?.Instances).toBeUndefined();
     await converge(t, "web");
-    const { AutoScalingInstances } = await t.asg.send(new DescribeAutoScalingInstancesCommand({}));
+    const { AutoScalingInstances } = await t.autoscaling.send(new DescribeAutoScalingInstancesCommand({}));
     expect(AutoScalingInstances).toHaveLength(2);
     expect(AutoScalingInstances?.[0]).toMatchObject({
       AutoScalingGroupName: "web",
@@ -249,27 +254,27 @@ describe("capacity", () => {
   it("scales out and in with SetDesiredCapacity, and refuses values outside the bounds", async () => {
     await createGroup(t, template(), { DesiredCapacity: 2, MaxSize: 5 });
     await converge(t, "web");
-    await t.asg.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: "web", DesiredCapacity: 5 }));
+    await t.autoscaling.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: "web", DesiredCapacity: 5 }));
     expect((await converge(t, "web")).Instances).toHaveLength(5);
-    await t.asg.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: "web", DesiredCapacity: 1 }));
+    await t.autoscaling.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: "web", DesiredCapacity: 1 }));
     const shrinking = await describeGroup(t, "web");
     expect(shrinking.Instances?.filter((i) => i.LifecycleState === "Terminating")).toHaveLength(4);
     expect((await converge(t, "web")).Instances).toHaveLength(1);
 
     await expect(
-      t.asg.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: "web", DesiredCapacity: 6 })),
+      t.autoscaling.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: "web", DesiredCapacity: 6 })),
     ).rejects.toMatchObject({
       name: "ValidationError",
       message: "New SetDesiredCapacity value 6 is above max value 5 for the AutoScalingGroup.",
     });
     await expect(
-      t.asg.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: "web", DesiredCapacity: 0 })),
+      t.autoscaling.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: "web", DesiredCapacity: 0 })),
     ).rejects.toMatchObject({
       name: "ValidationError",
       message: "New SetDesiredCapacity value 0 is below min value 1 for the AutoScalingGroup.",
     });
     await expect(
-      t.asg.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: "nope", DesiredCapacity: 1 })),
+      t.autoscaling.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: "nope", DesiredCapacity: 1 })),
     ).rejects.toMatchObject({ name: "ValidationError", message: expect.stringContaining("not found") });
   });
 
@@ -290,7 +295,9 @@ describe("capacity", () => {
         expect.objectContaining({ LifecycleState: "Pending" }),
       ]),
     );
-    const { Activities } = await t.asg.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: "web" }));
+    const { Activities } = await t.autoscaling.send(
+      new DescribeScalingActivitiesCommand({ AutoScalingGroupName: "web" }),
+    );
     expect(Activities?.find((a) => a.Description === `Terminating EC2 instance: ${first}`)?.Cause).toMatch(
       /an instance was taken out of service in response to an EC2 instance status check failure\.$/,
     );
@@ -300,7 +307,7 @@ describe("capacity", () => {
     const image = putImage(t.world);
     t.world.faults.unhealthyImages.add(image);
     await createGroup(t, putLaunchTemplate(t.world, "web", [image]), { DesiredCapacity: 1 });
-    await t.asg.send(
+    await t.autoscaling.send(
       new SuspendProcessesCommand({ AutoScalingGroupName: "web", ScalingProcesses: ["ReplaceUnhealthy"] }),
     );
     await t.world.clock.sleep(t.world.timings.instanceBootMs + 3_600_000);
@@ -312,7 +319,7 @@ describe("capacity", () => {
         SuspensionReason: expect.stringMatching(/^User suspended at 2026-11-26T10:00:00Z$/),
       },
     ]);
-    await t.asg.send(
+    await t.autoscaling.send(
       new ResumeProcessesCommand({ AutoScalingGroupName: "web", ScalingProcesses: ["ReplaceUnhealthy"] }),
     );
     expect((await describeGroup(t, "web")).Instances?.map((i) => i.LifecycleState).sort()).toEqual([
@@ -323,8 +330,8 @@ describe("capacity", () => {
 
   it("launches nothing while Launch is suspended, suspends every process when none is named", async () => {
     await createGroup(t, template(), { DesiredCapacity: 0, MinSize: 0 });
-    await t.asg.send(new SuspendProcessesCommand({ AutoScalingGroupName: "web" }));
-    await t.asg.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: "web", DesiredCapacity: 2 }));
+    await t.autoscaling.send(new SuspendProcessesCommand({ AutoScalingGroupName: "web" }));
+    await t.autoscaling.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: "web", DesiredCapacity: 2 }));
     await t.world.clock.sleep(600_000);
     const suspended = await describeGroup(t, "web");
     expect(suspended.Instances).toEqual([]);
@@ -341,10 +348,10 @@ describe("capacity", () => {
         "Terminate",
       ].sort(),
     );
-    await t.asg.send(new ResumeProcessesCommand({ AutoScalingGroupName: "web", ScalingProcesses: ["Launch"] }));
+    await t.autoscaling.send(new ResumeProcessesCommand({ AutoScalingGroupName: "web", ScalingProcesses: ["Launch"] }));
     expect((await describeGroup(t, "web")).Instances).toHaveLength(2);
     await expect(
-      t.asg.send(new SuspendProcessesCommand({ AutoScalingGroupName: "web", ScalingProcesses: ["Reboot"] })),
+      t.autoscaling.send(new SuspendProcessesCommand({ AutoScalingGroupName: "web", ScalingProcesses: ["Reboot"] })),
     ).rejects.toMatchObject({ name: "ValidationError", message: "Invalid scaling process name: Reboot" });
   });
 
@@ -366,11 +373,11 @@ describe("capacity", () => {
     await createGroup(t, lt, { DesiredCapacity: 1 });
     await converge(t, "web");
     region(t.world).ec2.launchTemplates.delete(lt.id);
-    await t.asg.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: "web", DesiredCapacity: 2 }));
+    await t.autoscaling.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: "web", DesiredCapacity: 2 }));
     const failed = async () =>
-      (await t.asg.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: "web" }))).Activities?.filter(
-        (a) => a.StatusCode === "Failed",
-      );
+      (
+        await t.autoscaling.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: "web" }))
+      ).Activities?.filter((a) => a.StatusCode === "Failed");
     expect(await failed()).toMatchObject([
       {
         Description: "Launching a new EC2 instance.",
@@ -402,7 +409,7 @@ describe("UpdateAutoScalingGroup", () => {
     const lt = template();
     await createGroup(t, lt, { DesiredCapacity: 2 });
     await converge(t, "web");
-    await t.asg.send(
+    await t.autoscaling.send(
       new UpdateAutoScalingGroupCommand({
         AutoScalingGroupName: "web",
         LaunchTemplate: { LaunchTemplateId: lt.id, Version: "2" },
@@ -416,23 +423,25 @@ describe("UpdateAutoScalingGroup", () => {
     expect(group.Instances?.map((i) => i.LaunchTemplate?.Version).sort()).toEqual(["1", "1", "2"]);
     expect(groupSummary(t.world, REGION, "web").versions).toEqual({ "web:1": 2, "web:2": 1 });
 
-    await t.asg.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: "web", MaxSize: 1, MinSize: 1 }));
+    await t.autoscaling.send(
+      new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: "web", MaxSize: 1, MinSize: 1 }),
+    );
     expect(await describeGroup(t, "web")).toMatchObject({ MaxSize: 1, DesiredCapacity: 1 });
   });
 
   it("answers ValidationError to bad sizes and to an unknown group", async () => {
     await createGroup(t, template());
     await expect(
-      t.asg.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: "web", MinSize: 3, MaxSize: 2 })),
+      t.autoscaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: "web", MinSize: 3, MaxSize: 2 })),
     ).rejects.toMatchObject({
       name: "ValidationError",
       message: "Max bound, 2, must be greater than or equal to min bound, 3",
     });
     await expect(
-      t.asg.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: "web", DesiredCapacity: 20 })),
+      t.autoscaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: "web", DesiredCapacity: 20 })),
     ).rejects.toMatchObject({ name: "ValidationError" });
     await expect(
-      t.asg.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: "nope", MinSize: 1 })),
+      t.autoscaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: "nope", MinSize: 1 })),
     ).rejects.toMatchObject({
       name: "ValidationError",
       message: "AutoScalingGroup name not found - AutoScalingGroup nope not found",
@@ -444,7 +453,7 @@ describe("TerminateInstanceInAutoScalingGroup and SetInstanceProtection", () => 
   it("terminates with and without decrementing, returning the activity", async () => {
     await createGroup(t, template(), { DesiredCapacity: 3 });
     const [a, b] = (await converge(t, "web")).Instances ?? [];
-    const { Activity } = await t.asg.send(
+    const { Activity } = await t.autoscaling.send(
       new TerminateInstanceInAutoScalingGroupCommand({
         InstanceId: a?.InstanceId,
         ShouldDecrementDesiredCapacity: true,
@@ -461,7 +470,7 @@ describe("TerminateInstanceInAutoScalingGroup and SetInstanceProtection", () => 
     expect(Activity?.ActivityId).toMatch(/^[0-9a-f-]{36}$/);
     expect((await converge(t, "web")).Instances).toHaveLength(2);
 
-    await t.asg.send(
+    await t.autoscaling.send(
       new TerminateInstanceInAutoScalingGroupCommand({
         InstanceId: b?.InstanceId,
         ShouldDecrementDesiredCapacity: false,
@@ -471,7 +480,7 @@ describe("TerminateInstanceInAutoScalingGroup and SetInstanceProtection", () => 
     expect(replaced.DesiredCapacity).toBe(2);
     expect(replaced.Instances?.map((i) => i.InstanceId)).not.toContain(b?.InstanceId);
 
-    const { Activities } = await t.asg.send(
+    const { Activities } = await t.autoscaling.send(
       new DescribeScalingActivitiesCommand({
         AutoScalingGroupName: "web",
         ActivityIds: [Activity?.ActivityId as string],
@@ -484,7 +493,7 @@ describe("TerminateInstanceInAutoScalingGroup and SetInstanceProtection", () => 
     await createGroup(t, template(), { DesiredCapacity: 1, MinSize: 1 });
     const [only] = (await converge(t, "web")).Instances ?? [];
     await expect(
-      t.asg.send(
+      t.autoscaling.send(
         new TerminateInstanceInAutoScalingGroupCommand({
           InstanceId: only?.InstanceId,
           ShouldDecrementDesiredCapacity: true,
@@ -492,7 +501,7 @@ describe("TerminateInstanceInAutoScalingGroup and SetInstanceProtection", () => 
       ),
     ).rejects.toMatchObject({ name: "ValidationError", message: expect.stringContaining("violate group's min size") });
     await expect(
-      t.asg.send(
+      t.autoscaling.send(
         new TerminateInstanceInAutoScalingGroupCommand({
           InstanceId: "i-0123456789abcdef0",
           ShouldDecrementDesiredCapacity: false,
@@ -507,14 +516,8 @@ describe("TerminateInstanceInAutoScalingGroup and SetInstanceProtection", () => 
   it("does not scale in protected instances", async () => {
     await createGroup(t, template(), { DesiredCapacity: 2, MinSize: 0 });
     const [keep, other] = (await converge(t, "web")).Instances ?? [];
-    await t.asg.send(
-      new SetInstanceProtectionCommand({
-        AutoScalingGroupName: "web",
-        InstanceIds: [keep?.InstanceId as string],
-        ProtectedFromScaleIn: true,
-      }),
-    );
-    await t.asg.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: "web", DesiredCapacity: 1 }));
+    await protectFromScaleIn(t, "web", keep?.InstanceId as string);
+    await t.autoscaling.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: "web", DesiredCapacity: 1 }));
     const group = await converge(t, "web");
     expect(group.Instances).toMatchObject([{ InstanceId: keep?.InstanceId, ProtectedFromScaleIn: true }]);
     expect(other?.InstanceId).not.toBe(keep?.InstanceId);
@@ -524,29 +527,33 @@ describe("TerminateInstanceInAutoScalingGroup and SetInstanceProtection", () => 
 describe("DeleteAutoScalingGroup", () => {
   it("refuses while instances remain or launch, and ForceDelete terminates them first", async () => {
     await createGroup(t, template(), { DesiredCapacity: 2 });
-    await expect(t.asg.send(new DeleteAutoScalingGroupCommand({ AutoScalingGroupName: "web" }))).rejects.toMatchObject({
+    await expect(
+      t.autoscaling.send(new DeleteAutoScalingGroupCommand({ AutoScalingGroupName: "web" })),
+    ).rejects.toMatchObject({
       name: "ScalingActivityInProgressFault",
     });
     const { Instances } = await converge(t, "web");
-    await expect(t.asg.send(new DeleteAutoScalingGroupCommand({ AutoScalingGroupName: "web" }))).rejects.toMatchObject({
+    await expect(
+      t.autoscaling.send(new DeleteAutoScalingGroupCommand({ AutoScalingGroupName: "web" })),
+    ).rejects.toMatchObject({
       name: "ResourceInUseFault",
       message: "You cannot delete an AutoScalingGroup while there are instances still in the group.",
     });
-    await t.asg.send(new DeleteAutoScalingGroupCommand({ AutoScalingGroupName: "web", ForceDelete: true }));
+    await t.autoscaling.send(new DeleteAutoScalingGroupCommand({ AutoScalingGroupName: "web", ForceDelete: true }));
     const deleting = await describeGroup(t, "web");
     expect(deleting).toMatchObject({ Status: "Delete in progress", DesiredCapacity: 0, MinSize: 0, MaxSize: 0 });
     expect(deleting.Instances?.every((i) => i.LifecycleState === "Terminating")).toBe(true);
     await expect(
-      t.asg.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: "web", DesiredCapacity: 1 })),
+      t.autoscaling.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: "web", DesiredCapacity: 1 })),
     ).rejects.toMatchObject({ name: "ValidationError" });
 
     await t.world.clock.sleep(t.world.timings.instanceTerminateMs);
-    const { AutoScalingGroups } = await t.asg.send(new DescribeAutoScalingGroupsCommand({}));
+    const { AutoScalingGroups } = await t.autoscaling.send(new DescribeAutoScalingGroupsCommand({}));
     expect(AutoScalingGroups).toEqual([]);
     for (const i of Instances ?? []) {
       expect(region(t.world).ec2.instances.get(i.InstanceId as string)?.state).toBe("terminated");
     }
-    const { Activities } = await t.asg.send(
+    const { Activities } = await t.autoscaling.send(
       new DescribeScalingActivitiesCommand({ AutoScalingGroupName: "web", IncludeDeletedGroups: true }),
     );
     expect(Activities?.[0]?.AutoScalingGroupState).toBe("Deleted");
@@ -554,8 +561,8 @@ describe("DeleteAutoScalingGroup", () => {
 
   it("deletes an empty group at once", async () => {
     await createGroup(t, template(), { DesiredCapacity: 0, MinSize: 0 });
-    await t.asg.send(new DeleteAutoScalingGroupCommand({ AutoScalingGroupName: "web" }));
-    expect((await t.asg.send(new DescribeAutoScalingGroupsCommand({}))).AutoScalingGroups).toEqual([]);
+    await t.autoscaling.send(new DeleteAutoScalingGroupCommand({ AutoScalingGroupName: "web" }));
+    expect((await t.autoscaling.send(new DescribeAutoScalingGroupsCommand({}))).AutoScalingGroups).toEqual([]);
   });
 });
 
@@ -563,8 +570,10 @@ describe("DescribeScalingActivities", () => {
   it("records launches with their cause, newest first, in progress before done", async () => {
     await createGroup(t, template(), { DesiredCapacity: 2 });
     await converge(t, "web");
-    await t.asg.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: "web", DesiredCapacity: 3 }));
-    const { Activities } = await t.asg.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: "web" }));
+    await t.autoscaling.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: "web", DesiredCapacity: 3 }));
+    const { Activities } = await t.autoscaling.send(
+      new DescribeScalingActivitiesCommand({ AutoScalingGroupName: "web" }),
+    );
     expect(Activities).toHaveLength(3);
     expect(Activities?.[0]).toMatchObject({
       StatusCode: "InProgress",
@@ -575,9 +584,11 @@ describe("DescribeScalingActivities", () => {
       Details: expect.stringContaining('"Availability Zone":"eu-west-1'),
     });
     expect(Activities?.slice(1).every((a) => a.StatusCode === "Successful" && a.EndTime instanceof Date)).toBe(true);
-    const page = await t.asg.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: "web", MaxRecords: 2 }));
+    const page = await t.autoscaling.send(
+      new DescribeScalingActivitiesCommand({ AutoScalingGroupName: "web", MaxRecords: 2 }),
+    );
     expect(page.Activities).toHaveLength(2);
-    const rest = await t.asg.send(
+    const rest = await t.autoscaling.send(
       new DescribeScalingActivitiesCommand({ AutoScalingGroupName: "web", NextToken: page.NextToken }),
     );
     expect(rest.Activities?.map((a) => a.ActivityId)).toEqual([Activities?.[2]?.ActivityId]);

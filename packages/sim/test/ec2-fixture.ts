@@ -1,51 +1,35 @@
-import { EC2Client, type Instance, RunInstancesCommand, type RunInstancesCommandInput } from "@aws-sdk/client-ec2";
-import { afterEach, beforeEach } from "vitest";
-import { startServer } from "../src/server.ts";
+import { type Instance, RunInstancesCommand, type RunInstancesCommandInput } from "@aws-sdk/client-ec2";
 import { amazonLinuxImages } from "../src/services/ec2/defaults.ts";
-import { World, type WorldOptions } from "../src/world.ts";
-
-/** A world and a server for EC2 contract tests, driven through the real SDK client. */
-export const REGION = "eu-west-1";
-
-export interface Ec2Fixture {
-  world: World;
-  ec2: EC2Client;
-  /** A client for another region of the same world. */
-  ec2In(region: string): EC2Client;
-}
-
-export function useEc2(options: WorldOptions | (() => WorldOptions) = {}): Ec2Fixture {
-  const fixture = {} as Ec2Fixture;
-  const clients: EC2Client[] = [];
-  let close: () => Promise<void> = async () => {};
-  beforeEach(async () => {
-    fixture.world = new World(typeof options === "function" ? options() : options);
-    const server = await startServer(fixture.world);
-    close = server.close;
-    fixture.ec2In = (region) => {
-      const client = new EC2Client({
-        endpoint: server.url,
-        region,
-        credentials: { accessKeyId: "AKIDSIM", secretAccessKey: "sim" },
-        maxAttempts: 1,
-      });
-      clients.push(client);
-      return client;
-    };
-    fixture.ec2 = fixture.ec2In(REGION);
-  });
-  afterEach(async () => {
-    for (const client of clients.splice(0)) client.destroy();
-    await close();
-  });
-  return fixture;
-}
+import { registerImage } from "../src/services/ec2/image-store.ts";
+import type { World } from "../src/world.ts";
+import { REGION, type TestSim } from "./support.ts";
 
 /** The current Amazon Linux 2023 x86_64 image of the test region. */
 export const BASE_IMAGE = amazonLinuxImages(REGION).x86_64;
 
+/**
+ * Registers an available image of the account's straight into the world's EC2 model, as
+ * CreateImage would leave it once baked. `unhealthy` ones launch instances that never pass a
+ * health check. Returns its id.
+ */
+export function putImage(
+  world: World,
+  options: { region?: string; id?: string; name?: string; unhealthy?: boolean } = {},
+): string {
+  const id = options.id ?? world.newId("ami");
+  return registerImage(world, world.region(options.region ?? REGION), {
+    id,
+    name: options.name ?? `app-${id}`,
+    state: "available",
+    ownerId: world.accountId,
+    creationDate: world.clock.now(),
+    snapshotIds: [],
+    unhealthy: options.unhealthy ?? false,
+  }).id;
+}
+
 /** Runs instances of the base image and returns them as RunInstances answered. */
-export async function run(t: Ec2Fixture, input: Partial<RunInstancesCommandInput> = {}): Promise<Instance[]> {
+export async function run(t: TestSim, input: Partial<RunInstancesCommandInput> = {}): Promise<Instance[]> {
   const { Instances } = await t.ec2.send(
     new RunInstancesCommand({ ImageId: BASE_IMAGE, InstanceType: "t3.micro", MinCount: 1, MaxCount: 1, ...input }),
   );
@@ -53,7 +37,7 @@ export async function run(t: Ec2Fixture, input: Partial<RunInstancesCommandInput
 }
 
 /** Runs one instance and lets it boot and become visible (on a virtual or a scaled clock). */
-export async function running(t: Ec2Fixture, input: Partial<RunInstancesCommandInput> = {}): Promise<string> {
+export async function running(t: TestSim, input: Partial<RunInstancesCommandInput> = {}): Promise<string> {
   const [instance] = await run(t, input);
   await t.world.clock.sleep(t.world.timings.instanceBootMs);
   return instance?.InstanceId as string;

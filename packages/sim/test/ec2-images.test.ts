@@ -14,9 +14,10 @@ import { describe, expect, it } from "vitest";
 import { scaledClock } from "../src/clock.ts";
 import { amazonLinuxImages } from "../src/services/ec2/defaults.ts";
 import { World } from "../src/world.ts";
-import { BASE_IMAGE, type Ec2Fixture, REGION, run, running, useEc2 } from "./ec2-fixture.ts";
+import { BASE_IMAGE, run, running } from "./ec2-fixture.ts";
+import { REGION, type TestSim, useTestSim } from "./support.ts";
 
-const t = useEc2();
+const t = useTestSim();
 const AMAZON = "137112412989";
 
 async function images(input: DescribeImagesCommandInput, fixture = t) {
@@ -28,7 +29,7 @@ async function image(id: string, fixture = t) {
 }
 
 /** Bakes an image from a fresh running instance and waits until it is available. */
-async function baked(fixture: Ec2Fixture, name: string, extra: { tags?: Record<string, string> } = {}) {
+async function baked(fixture: TestSim, name: string, extra: { tags?: Record<string, string> } = {}) {
   const InstanceId = await running(fixture);
   const Tags = Object.entries(extra.tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
   const { ImageId } = await fixture.ec2.send(
@@ -328,7 +329,7 @@ describe("DeregisterImage", () => {
 });
 
 describe("waitUntilImageAvailable", () => {
-  const scaled = useEc2(() => ({ clock: scaledClock(5000) }));
+  const scaled = useTestSim(() => ({ clock: scaledClock(5000) }));
 
   it("waits out NotFound and pending on a fast clock, and stops at `failed`", async () => {
     const InstanceId = await running(scaled);

@@ -10,9 +10,10 @@ import {
 import { describe, expect, it } from "vitest";
 import { scaledClock } from "../src/clock.ts";
 import { defaultSecurityGroupId, defaultSubnetId, defaultVpcId } from "../src/services/ec2/defaults.ts";
-import { BASE_IMAGE, REGION, run, running, useEc2 } from "./ec2-fixture.ts";
+import { BASE_IMAGE, run, running } from "./ec2-fixture.ts";
+import { REGION, useTestSim } from "./support.ts";
 
-const t = useEc2();
+const t = useTestSim();
 
 const instancesOf = (out: DescribeInstancesCommandOutput) => (out.Reservations ?? []).flatMap((r) => r.Instances ?? []);
 
@@ -242,7 +243,7 @@ describe("CreateTags and DeleteTags", () => {
 
 describe("the SDK's waiters", () => {
   // 2000 times real speed: NotFound for 30 ms of real time, then pending for 15 ms.
-  const scaled = useEc2(() => ({ clock: scaledClock(2000), timings: { consistencyMs: 60_000 } }));
+  const scaled = useTestSim(() => ({ clock: scaledClock(2000), timings: { consistencyMs: 60_000 } }));
 
   it("waitUntilInstanceRunning rides out NotFound and pending on a fast clock", async () => {
     const [instance] = await run(scaled);

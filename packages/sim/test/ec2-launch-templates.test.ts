@@ -13,9 +13,10 @@ import { describe, expect, it } from "vitest";
 import { amazonLinuxImages, defaultSecurityGroupId, defaultSubnetId } from "../src/services/ec2/defaults.ts";
 import { launchInstance } from "../src/services/ec2/instances.ts";
 import { launchSpecFromTemplate } from "../src/services/ec2/launch-templates.ts";
-import { BASE_IMAGE, REGION, run, useEc2 } from "./ec2-fixture.ts";
+import { BASE_IMAGE, run } from "./ec2-fixture.ts";
+import { REGION, useTestSim } from "./support.ts";
 
-const t = useEc2();
+const t = useTestSim();
 const SG = defaultSecurityGroupId(REGION);
 
 /** Launch template data using every shape of member: scalars, structures, lists of strings and of structures. */

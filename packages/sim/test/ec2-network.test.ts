@@ -1,9 +1,9 @@
 import { DescribeSecurityGroupsCommand, DescribeSubnetsCommand } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
 import { defaultSecurityGroupId, defaultSubnetId, defaultVpcId } from "../src/services/ec2/defaults.ts";
-import { REGION, useEc2 } from "./ec2-fixture.ts";
+import { REGION, useTestSim } from "./support.ts";
 
-const t = useEc2();
+const t = useTestSim();
 
 describe("the default network of every region", () => {
   it("has one default subnet per availability zone, in the default VPC", async () => {

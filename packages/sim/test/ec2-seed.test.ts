@@ -7,9 +7,10 @@ import { describe, expect, it } from "vitest";
 import { amazonLinuxImages } from "../src/services/ec2/defaults.ts";
 import { type Ec2Seed, seedEc2 } from "../src/services/ec2/seed.ts";
 import { World } from "../src/world.ts";
-import { REGION, run, useEc2 } from "./ec2-fixture.ts";
+import { run } from "./ec2-fixture.ts";
+import { REGION, useTestSim } from "./support.ts";
 
-const t = useEc2();
+const t = useTestSim();
 
 const SEED: Ec2Seed = {
   subnets: [{ id: "subnet-0aaaaaaaaaaaaaaa1", availabilityZone: `${REGION}a`, cidrBlock: "10.0.1.0/24" }],

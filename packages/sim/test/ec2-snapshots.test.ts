@@ -9,9 +9,10 @@ import {
   ModifySnapshotAttributeCommand,
 } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
-import { REGION, running, useEc2 } from "./ec2-fixture.ts";
+import { running } from "./ec2-fixture.ts";
+import { REGION, useTestSim } from "./support.ts";
 
-const t = useEc2();
+const t = useTestSim();
 
 /** Bakes `count` images from one instance; returns their snapshots' ids, oldest first. */
 async function bake(count: number): Promise<{ instanceId: string; imageIds: string[]; snapshotIds: string[] }> {

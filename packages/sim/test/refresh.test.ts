@@ -6,7 +6,6 @@ import {
   type InstanceRefresh,
   ResumeProcessesCommand,
   RollbackInstanceRefreshCommand,
-  SetInstanceProtectionCommand,
   StartInstanceRefreshCommand,
   type StartInstanceRefreshCommandInput,
   SuspendProcessesCommand,
@@ -21,14 +20,14 @@ import {
   describeGroup,
   describeRefresh,
   followRefresh,
-  putImage,
+  protectFromScaleIn,
   putLaunchTemplate,
-  REGION,
   region,
-  useAutoScaling,
 } from "./autoscaling-fixtures.ts";
+import { putImage } from "./ec2-fixture.ts";
+import { REGION, useTestSim } from "./support.ts";
 
-const t = useAutoScaling();
+const t = useTestSim();
 
 /** A template whose versions 1 and 2 are good and version 3 launches instances that fail health checks. */
 function webTemplate(): LaunchTemplate {
@@ -38,7 +37,7 @@ function webTemplate(): LaunchTemplate {
 }
 
 async function start(input: Partial<StartInstanceRefreshCommandInput> = {}): Promise<string> {
-  const { InstanceRefreshId } = await t.asg.send(
+  const { InstanceRefreshId } = await t.autoscaling.send(
     new StartInstanceRefreshCommand({ AutoScalingGroupName: "web", ...input }),
   );
   return InstanceRefreshId as string;
@@ -206,7 +205,7 @@ describe("an instance refresh that succeeds", () => {
 
   it("skips instances already on the desired configuration with SkipMatching", async () => {
     const template = await readyGroup({ DesiredCapacity: 2 });
-    await t.asg.send(
+    await t.autoscaling.send(
       new UpdateAutoScalingGroupCommand({
         AutoScalingGroupName: "web",
         LaunchTemplate: { LaunchTemplateId: template.id, Version: "2" },
@@ -303,7 +302,7 @@ describe("cancel and rollback", () => {
         if ((refresh.PercentageComplete ?? 0) >= 25) throw new Error("stop");
       },
     }).catch((e: Error) => expect(e.message).toBe("stop"));
-    const cancelled = await t.asg.send(new CancelInstanceRefreshCommand({ AutoScalingGroupName: "web" }));
+    const cancelled = await t.autoscaling.send(new CancelInstanceRefreshCommand({ AutoScalingGroupName: "web" }));
     expect(cancelled.InstanceRefreshId).toBe(id);
     expect(await describeRefresh(t, "web", id)).toMatchObject({ Status: "Cancelling" });
     const done = (await followRefresh(t, "web", id)).at(-1) as InstanceRefresh;
@@ -314,7 +313,9 @@ describe("cancel and rollback", () => {
     expect(summary.launchTemplate?.version).toBe("1");
     expect(summary.versions["web:2"]).toBeGreaterThanOrEqual(1);
     expect(summary.versions["web:1"]).toBeGreaterThanOrEqual(1);
-    await expect(t.asg.send(new CancelInstanceRefreshCommand({ AutoScalingGroupName: "web" }))).rejects.toMatchObject({
+    await expect(
+      t.autoscaling.send(new CancelInstanceRefreshCommand({ AutoScalingGroupName: "web" })),
+    ).rejects.toMatchObject({
       name: "ActiveInstanceRefreshNotFoundFault",
       $metadata: { httpStatusCode: 400 },
     });
@@ -331,7 +332,9 @@ describe("cancel and rollback", () => {
         if (refresh.StatusReason?.startsWith("Checkpoint")) throw new Error("at checkpoint");
       },
     }).catch((e: Error) => expect(e.message).toBe("at checkpoint"));
-    const { InstanceRefreshId } = await t.asg.send(new RollbackInstanceRefreshCommand({ AutoScalingGroupName: "web" }));
+    const { InstanceRefreshId } = await t.autoscaling.send(
+      new RollbackInstanceRefreshCommand({ AutoScalingGroupName: "web" }),
+    );
     expect(InstanceRefreshId).toBe(id);
     const percentages: number[] = [];
     const seen = await followRefresh(t, "web", id, { observe: (r) => percentages.push(r.PercentageComplete ?? -1) });
@@ -351,23 +354,23 @@ describe("cancel and rollback", () => {
       versions: { "web:1": 4 },
       launchTemplate: { version: "1" },
     });
-    await expect(t.asg.send(new RollbackInstanceRefreshCommand({ AutoScalingGroupName: "web" }))).rejects.toMatchObject(
-      {
-        name: "ActiveInstanceRefreshNotFoundFault",
-      },
-    );
+    await expect(
+      t.autoscaling.send(new RollbackInstanceRefreshCommand({ AutoScalingGroupName: "web" })),
+    ).rejects.toMatchObject({
+      name: "ActiveInstanceRefreshNotFoundFault",
+    });
   });
 
   it("cannot roll back a refresh without a desired configuration", async () => {
     await readyGroup();
     await start();
-    await expect(t.asg.send(new RollbackInstanceRefreshCommand({ AutoScalingGroupName: "web" }))).rejects.toMatchObject(
-      {
-        name: "IrreversibleInstanceRefreshFault",
-        message: expect.stringContaining("no desired configuration"),
-        $metadata: { httpStatusCode: 400 },
-      },
-    );
+    await expect(
+      t.autoscaling.send(new RollbackInstanceRefreshCommand({ AutoScalingGroupName: "web" })),
+    ).rejects.toMatchObject({
+      name: "IrreversibleInstanceRefreshFault",
+      message: expect.stringContaining("no desired configuration"),
+      $metadata: { httpStatusCode: 400 },
+    });
   });
 });
 
@@ -401,7 +404,7 @@ describe("StartInstanceRefresh refuses", () => {
 
   it("AutoRollback when the group itself uses $Latest", async () => {
     const template = await readyGroup();
-    await t.asg.send(
+    await t.autoscaling.send(
       new UpdateAutoScalingGroupCommand({
         AutoScalingGroupName: "web",
         LaunchTemplate: { LaunchTemplateId: template.id, Version: "$Latest" },
@@ -414,7 +417,7 @@ describe("StartInstanceRefresh refuses", () => {
 
   it("AutoRollback when the group uses a launch configuration", async () => {
     webTemplate();
-    await t.asg.send(
+    await t.autoscaling.send(
       new CreateAutoScalingGroupCommand({
         AutoScalingGroupName: "web",
         LaunchConfigurationName: "legacy",
@@ -454,25 +457,25 @@ describe("DescribeInstanceRefreshes", () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
       ids.push(await start({ DesiredConfiguration: toVersion("2") }));
-      await t.asg.send(
+      await t.autoscaling.send(
         new CancelInstanceRefreshCommand({ AutoScalingGroupName: "web", WaitForTransitioningInstances: false }),
       );
       expect((await describeRefresh(t, "web", ids[i] as string)).Status).toBe("Cancelled");
     }
-    const all = await t.asg.send(new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: "web" }));
+    const all = await t.autoscaling.send(new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: "web" }));
     expect(all.InstanceRefreshes?.map((r) => r.InstanceRefreshId)).toEqual([...ids].reverse());
     expect(all.NextToken).toBeUndefined();
-    const first = await t.asg.send(
+    const first = await t.autoscaling.send(
       new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: "web", MaxRecords: 2 }),
     );
-    const second = await t.asg.send(
+    const second = await t.autoscaling.send(
       new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: "web", MaxRecords: 2, NextToken: first.NextToken }),
     );
     expect(
       [...(first.InstanceRefreshes ?? []), ...(second.InstanceRefreshes ?? [])].map((r) => r.InstanceRefreshId),
     ).toEqual([...ids].reverse());
     expect(second.NextToken).toBeUndefined();
-    const one = await t.asg.send(
+    const one = await t.autoscaling.send(
       new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: "web", InstanceRefreshIds: [ids[1] as string] }),
     );
     expect(one.InstanceRefreshes?.map((r) => r.InstanceRefreshId)).toEqual([ids[1]]);
@@ -480,40 +483,32 @@ describe("DescribeInstanceRefreshes", () => {
 });
 
 describe("instances protected from scale in and suspended refreshes", () => {
-  it("waits an hour for protection to be removed (Wait), then fails", async () => {
+  /** A converged group of two whose first instance is protected from scale in; returns that instance's id. */
+  async function readyPairWithOneProtected(): Promise<string> {
     await readyGroup({ DesiredCapacity: 2 });
     const [kept] = (await describeGroup(t, "web")).Instances ?? [];
-    await t.asg.send(
-      new SetInstanceProtectionCommand({
-        AutoScalingGroupName: "web",
-        InstanceIds: [kept?.InstanceId as string],
-        ProtectedFromScaleIn: true,
-      }),
-    );
+    await protectFromScaleIn(t, "web", kept?.InstanceId as string);
+    return kept?.InstanceId as string;
+  }
+
+  it("waits an hour for protection to be removed (Wait), then fails", async () => {
+    const kept = await readyPairWithOneProtected();
     const id = await start({ DesiredConfiguration: toVersion("2"), Preferences: { MinHealthyPercentage: 50 } });
     const seen = await followRefresh(t, "web", id, { stepMs: 60_000 });
     expect(
       seen.some((r) =>
-        r.StatusReason?.includes(`scale-in protection to be removed from instances, for example ${kept?.InstanceId}`),
+        r.StatusReason?.includes(`scale-in protection to be removed from instances, for example ${kept}`),
       ),
     ).toBe(true);
     expect(seen.at(-1)).toMatchObject({
       Status: "Failed",
       StatusReason: expect.stringContaining("protected from scale in"),
     });
-    expect((await describeGroup(t, "web")).Instances?.map((i) => i.InstanceId)).toContain(kept?.InstanceId);
+    expect((await describeGroup(t, "web")).Instances?.map((i) => i.InstanceId)).toContain(kept);
   });
 
   it("leaves protected instances alone with Ignore", async () => {
-    await readyGroup({ DesiredCapacity: 2 });
-    const [kept] = (await describeGroup(t, "web")).Instances ?? [];
-    await t.asg.send(
-      new SetInstanceProtectionCommand({
-        AutoScalingGroupName: "web",
-        InstanceIds: [kept?.InstanceId as string],
-        ProtectedFromScaleIn: true,
-      }),
-    );
+    await readyPairWithOneProtected();
     const id = await start({
       DesiredConfiguration: toVersion("2"),
       Preferences: { MinHealthyPercentage: 50, ScaleInProtectedInstances: "Ignore" },
@@ -525,14 +520,14 @@ describe("instances protected from scale in and suspended refreshes", () => {
 
   it("makes no progress while the InstanceRefresh process is suspended", async () => {
     await readyGroup();
-    await t.asg.send(
+    await t.autoscaling.send(
       new SuspendProcessesCommand({ AutoScalingGroupName: "web", ScalingProcesses: ["InstanceRefresh"] }),
     );
     const id = await start({ DesiredConfiguration: toVersion("2") });
     await t.world.clock.sleep(3_600_000);
     expect(await describeRefresh(t, "web", id)).toMatchObject({ Status: "Pending", PercentageComplete: 0 });
     expect(groupSummary(t.world, REGION, "web").versions).toEqual({ "web:1": 4 });
-    await t.asg.send(
+    await t.autoscaling.send(
       new ResumeProcessesCommand({ AutoScalingGroupName: "web", ScalingProcesses: ["InstanceRefresh"] }),
     );
     expect((await followRefresh(t, "web", id)).at(-1)?.Status).toBe("Successful");

@@ -7,9 +7,10 @@ import {
 } from "@aws-sdk/client-ssm";
 import { describe, expect, it } from "vitest";
 import { terminateInstance } from "../src/services/ec2/instances.ts";
-import { launch, online, onlineInstances, poll, script, useSsm } from "./ssm-fixture.ts";
+import { launch, online, onlineInstances, poll, script } from "./ssm-fixture.ts";
+import { useTestSim } from "./support.ts";
 
-const t = useSsm();
+const t = useTestSim();
 
 describe("SendCommand", () => {
   it("answers with the command as sent: a UUID, Pending, its parameters and targets", async () => {

@@ -9,9 +9,10 @@ import {
 import { describe, expect, it } from "vitest";
 import { terminateInstance } from "../src/services/ec2/instances.ts";
 import { instanceDirectory } from "../src/services/ssm/exec.ts";
-import { onlineInstances, poll, script, useSsm } from "./ssm-fixture.ts";
+import { onlineInstances, poll, script } from "./ssm-fixture.ts";
+import { useTestSim } from "./support.ts";
 
-const t = useSsm({ commands: "exec" });
+const t = useTestSim({ commands: "exec" });
 
 async function run(instanceId: string, commands: string[], extra: Record<string, string[]> = {}) {
   const { Command } = await t.ssm.send(

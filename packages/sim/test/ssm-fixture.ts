@@ -1,70 +1,25 @@
-import { GetCommandInvocationCommand, type GetCommandInvocationCommandOutput, SSMClient } from "@aws-sdk/client-ssm";
-import { afterEach, beforeEach } from "vitest";
-import { startServer } from "../src/server.ts";
+import {
+  GetCommandInvocationCommand,
+  type GetCommandInvocationCommandOutput,
+  type SSMClient,
+} from "@aws-sdk/client-ssm";
 import { launchInstance } from "../src/services/ec2/instances.ts";
 import type { Instance, Tag } from "../src/services/ec2/state.ts";
-import { stopSsm } from "../src/services/ssm/index.ts";
-import { World, type WorldOptions } from "../src/world.ts";
+import type { World } from "../src/world.ts";
+import { putImage } from "./ec2-fixture.ts";
+import { REGION } from "./support.ts";
 
 /**
- * A world and a server for SSM contract tests, and instances put straight into the EC2
- * model (not through the EC2 API) so SSM is tested on its own.
+ * Helpers for SSM contract tests: instances put straight into the EC2 model (not through
+ * the EC2 API) so SSM is tested on its own.
  */
-export const REGION = "eu-west-1";
-
-export interface SsmFixture {
-  world: World;
-  ssm: SSMClient;
-  url: string;
-  /** A client for another region of the same world. */
-  ssmIn(region: string): SSMClient;
-}
-
-export function useSsm(options: WorldOptions = {}): SsmFixture {
-  const fixture = {} as SsmFixture;
-  let close: () => Promise<void> = async () => {};
-  beforeEach(async () => {
-    fixture.world = new World(options);
-    const server = await startServer(fixture.world);
-    close = server.close;
-    fixture.url = server.url;
-    fixture.ssmIn = (region) =>
-      new SSMClient({
-        endpoint: server.url,
-        region,
-        credentials: { accessKeyId: "AKIDSIM", secretAccessKey: "sim" },
-        maxAttempts: 1,
-      });
-    fixture.ssm = fixture.ssmIn(REGION);
-  });
-  afterEach(async () => {
-    fixture.ssm.destroy();
-    stopSsm(fixture.world);
-    await close();
-  });
-  return fixture;
-}
 
 const IMAGE_ID = "ami-0fixture000000001";
 
 /** An instance launched from a plain image; its agent comes online after boot plus `ssmAgentMs`. */
 export function launch(world: World, tags: Tag[] = [], region = REGION): Instance {
   const state = world.region(region);
-  state.ec2.images.set(IMAGE_ID, {
-    id: IMAGE_ID,
-    name: "fixture-image",
-    state: "available",
-    ownerId: world.accountId,
-    creationDate: world.clock.now(),
-    architecture: "x86_64",
-    rootDeviceName: "/dev/xvda",
-    snapshotIds: [],
-    tags: [],
-    launchPermissions: [],
-    isPublic: false,
-    unhealthy: false,
-    encrypted: false,
-  });
+  if (!state.ec2.images.has(IMAGE_ID)) putImage(world, { region, id: IMAGE_ID, name: "fixture-image" });
   return launchInstance(world, state, { imageId: IMAGE_ID, instanceType: "t3.micro", tags }, world.clock.now());
 }
 

@@ -5,9 +5,10 @@ import {
 } from "@aws-sdk/client-ssm";
 import { describe, expect, it } from "vitest";
 import { stopInstance } from "../src/services/ec2/instances.ts";
-import { launch, onlineInstances, useSsm } from "./ssm-fixture.ts";
+import { launch, onlineInstances } from "./ssm-fixture.ts";
+import { useTestSim } from "./support.ts";
 
-const t = useSsm();
+const t = useTestSim();
 
 describe("DescribeInstanceInformation", () => {
   it("lists an instance only once its agent is online: not while it boots, nor in the agent's delay after", async () => {

@@ -7,9 +7,9 @@ import {
 } from "@aws-sdk/client-ssm";
 import { describe, expect, it } from "vitest";
 import { amazonLinuxImages } from "../src/services/ec2/defaults.ts";
-import { REGION, useSsm } from "./ssm-fixture.ts";
+import { REGION, useTestSim } from "./support.ts";
 
-const t = useSsm();
+const t = useTestSim();
 
 describe("SSM Parameter Store", () => {
   it("creates a parameter at version 1 and overwrites it only when asked, counting versions", async () => {

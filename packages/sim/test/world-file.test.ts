@@ -2,18 +2,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
-import { DescribeImagesCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
+import { DescribeImagesCommand } from "@aws-sdk/client-ec2";
 import {
   DescribeInstanceInformationCommand,
   GetParameterCommand,
   GetParametersByPathCommand,
   SendCommandCommand,
-  SSMClient,
 } from "@aws-sdk/client-ssm";
-import { Octokit } from "@octokit/rest";
 import { afterEach, describe, expect, it } from "vitest";
-import { startServer } from "../src/server.ts";
 import { World } from "../src/world.ts";
 import {
   checkFaultFile,
@@ -26,34 +23,20 @@ import {
   worldFromFile,
 } from "../src/world-file.ts";
 import { poll, script } from "./ssm-fixture.ts";
+import { startTestSim, type TestSim } from "./support.ts";
 
 const EXAMPLES = fileURLToPath(new URL("../examples/", import.meta.url));
 const SHA = "3f9c2b1a0d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a";
-const quiet = () => {};
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function serve(world: World) {
-  const server = await startServer(world);
-  cleanups.push(server.close);
-  const aws = (region: string) => ({
-    endpoint: server.url,
-    region,
-    credentials: { accessKeyId: "AKIDSIM", secretAccessKey: "sim" },
-    maxAttempts: 1,
-  });
-  return {
-    ec2: new EC2Client(aws("eu-west-1")),
-    autoscaling: new AutoScalingClient(aws("eu-west-1")),
-    ssm: (region = "eu-west-1") => new SSMClient(aws(region)),
-    octokit: new Octokit({
-      baseUrl: `${server.url}/github`,
-      log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
-    }),
-  };
+async function serve(world: World): Promise<TestSim> {
+  const sim = await startTestSim(world);
+  cleanups.push(sim.close);
+  return sim;
 }
 
 function tempFile(name: string, content: string): string {
@@ -78,7 +61,7 @@ describe("the example world file (examples/world.json)", () => {
   it("starts a world every service answers from: images, groups, parameters, managed instances, deployments", async () => {
     const path = join(EXAMPLES, "world.json");
     const world = worldFromFile(readWorldFile(path), {}, path);
-    const { ec2, autoscaling, ssm, octokit } = await serve(world);
+    const { ec2, autoscaling, ssm, ssmIn, octokit } = await serve(world);
 
     const { AutoScalingGroups } = await autoscaling.send(new DescribeAutoScalingGroupsCommand({}));
     expect(AutoScalingGroups?.map((g) => [g.AutoScalingGroupName, g.Instances?.length]).sort()).toEqual([
@@ -92,27 +75,27 @@ describe("the example world file (examples/world.json)", () => {
     const { Images } = await ec2.send(new DescribeImagesCommand({ ImageIds: ["ami-0a1b2c3d4e5f60718"] }));
     expect(Images?.[0]).toMatchObject({ Name: "shop-3f9c2b1a", State: "available" });
 
-    const base = await ssm().send(
+    const base = await ssm.send(
       new GetParameterCommand({ Name: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64" }),
     );
     const patched = await ec2.send(new DescribeImagesCommand({ ImageIds: [base.Parameter?.Value as string] }));
     expect(patched.Images?.[0]).toMatchObject({ Name: "al2023-ami-2023.7.20261201.0-kernel-6.1-x86_64" });
     expect(base.Parameter?.Version).toBe(2);
 
-    const secrets = await ssm().send(new GetParametersByPathCommand({ Path: "/shop/stage", WithDecryption: true }));
+    const secrets = await ssm.send(new GetParametersByPathCommand({ Path: "/shop/stage", WithDecryption: true }));
     expect(secrets.Parameters?.map((p) => [p.Name, p.Type])).toEqual([
       ["/shop/stage/database-url", "SecureString"],
       ["/shop/stage/log-level", "String"],
     ]);
-    const virginia = await ssm("us-east-1").send(new GetParameterCommand({ Name: "/shop/production/log-level" }));
+    const virginia = await ssmIn("us-east-1").send(new GetParameterCommand({ Name: "/shop/production/log-level" }));
     expect(virginia.Parameter?.Value).toBe("info");
 
     // The groups start converged: their agents are online, so a bake or a check can run commands at once.
-    const { InstanceInformationList } = await ssm().send(new DescribeInstanceInformationCommand({}));
+    const { InstanceInformationList } = await ssm.send(new DescribeInstanceInformationCommand({}));
     expect(InstanceInformationList).toHaveLength(4);
     const instanceId = InstanceInformationList?.[0]?.InstanceId as string;
-    const { Command } = await ssm().send(new SendCommandCommand({ ...script(["true"]), InstanceIds: [instanceId] }));
-    expect(await poll(world, ssm(), Command?.CommandId as string, instanceId)).toMatchObject({ Status: "Success" });
+    const { Command } = await ssm.send(new SendCommandCommand({ ...script(["true"]), InstanceIds: [instanceId] }));
+    expect(await poll(world, ssm, Command?.CommandId as string, instanceId)).toMatchObject({ Status: "Success" });
 
     const stage = await octokit.rest.repos.listDeployments({ owner: "acme", repo: "shop", environment: "stage" });
     expect(stage.data).toEqual([
