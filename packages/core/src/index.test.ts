@@ -34,6 +34,7 @@ describe("@deploy/core", () => {
         "phaseTimer",
         "poll",
         "redact",
+        "runContext",
         "runStep",
         "saveState",
         "seededRandom",
