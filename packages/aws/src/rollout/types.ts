@@ -14,6 +14,8 @@ export interface GroupInfo {
   /** Absent when the group uses a launch configuration (refused by pre-flight). */
   launchTemplate?: { id: string; name: string; version: string };
   launchConfigurationName?: string;
+  /** The group launches through a mixed instances policy (refused by pre-flight: its refresh needs a MixedInstancesPolicy). */
+  mixedInstancesPolicy?: boolean;
   minSize: number;
   maxSize: number;
   desiredCapacity: number;
@@ -33,6 +35,7 @@ export interface GroupInstance {
   healthStatus: string;
   availabilityZone: string;
   launchTemplateVersion?: string;
+  protectedFromScaleIn?: boolean;
 }
 
 /** The instance refresh preferences, as the action's inputs give them. */
@@ -104,7 +107,13 @@ export interface RolloutPlan {
   /** The timeout used when the request has none: the estimate with room to spare. */
   defaultTimeoutMs: number;
   /** A refresh already running on the group, and whether this run (any attempt) started it. */
-  runningRefresh?: { id: string; status: string; startedByThisRun: boolean };
+  runningRefresh?: {
+    id: string;
+    status: string;
+    startedByThisRun: boolean;
+    /** The launch-template version the running refresh rolls out (what an attaching re-run reports as new). */
+    desiredVersion?: string;
+  };
 }
 
 export interface RolloutProgress {
