@@ -2,7 +2,7 @@ export { CallLog, type CallRecord, isMutating } from "./calls.ts";
 export { type SimClock, scaledClock, virtualClock } from "./clock.ts";
 export { type FaultFile, type FaultRule, Faults } from "./faults.ts";
 export { type SimServer, startServer } from "./server.ts";
-export { type GroupSummary, groupSummary } from "./services/autoscaling/index.ts";
+export { type GroupSummary, groupSummary, trafficTargets } from "./services/autoscaling/index.ts";
 export { addCheckRun, type CheckRunSpec } from "./services/github/check-runs.ts";
 export { declareRepository } from "./services/github/repositories.ts";
 export { stopSsm } from "./services/ssm/index.ts";

@@ -59,6 +59,7 @@ export function newGroup(world: World, region: RegionState, spec: GroupSpec, now
     healthCheckGracePeriod: spec.healthCheckGracePeriod ?? 0,
     defaultInstanceWarmup: spec.defaultInstanceWarmup,
     targetGroupARNs: spec.targetGroupARNs ?? [],
+    trafficSources: [],
     tags: spec.tags ?? [],
     newInstancesProtectedFromScaleIn: spec.newInstancesProtectedFromScaleIn ?? false,
     suspended: new Map(),

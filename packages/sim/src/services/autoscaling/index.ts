@@ -18,9 +18,18 @@ import {
   rollbackInstanceRefresh,
   startInstanceRefresh,
 } from "./refreshes.ts";
+import {
+  attachLoadBalancerTargetGroups,
+  attachTrafficSources,
+  describeLoadBalancerTargetGroups,
+  describeTrafficSources,
+  detachLoadBalancerTargetGroups,
+  detachTrafficSources,
+} from "./traffic.ts";
 
 export { type GroupSummary, groupSummary } from "./inspect.ts";
 export { type AutoScalingSection, type SeedGroup, seedAutoScaling } from "./seed.ts";
+export { trafficTargets } from "./traffic.ts";
 
 type Handler = (q: QueryParams, ctx: RequestContext) => Record<string, unknown>;
 
@@ -54,6 +63,12 @@ const operations: Record<string, Handler> = {
   SuspendProcesses: suspendProcesses,
   ResumeProcesses: resumeProcesses,
   DescribeScalingActivities: describeScalingActivities,
+  AttachLoadBalancerTargetGroups: attachLoadBalancerTargetGroups,
+  DetachLoadBalancerTargetGroups: detachLoadBalancerTargetGroups,
+  DescribeLoadBalancerTargetGroups: describeLoadBalancerTargetGroups,
+  AttachTrafficSources: attachTrafficSources,
+  DetachTrafficSources: detachTrafficSources,
+  DescribeTrafficSources: describeTrafficSources,
 };
 
 export const autoScalingService: QueryService = {

@@ -1,4 +1,5 @@
 import type { Activity, Group, InstanceRefresh, LaunchTemplateRef, Member } from "./state.ts";
+import { trafficSources } from "./traffic.ts";
 
 /**
  * The Auto Scaling records as the API returns them, with AWS's element names. Lists the
@@ -56,7 +57,7 @@ export function groupXml(group: Group, accountId: string, includeInstances = tru
     ServiceLinkedRoleARN: `arn:aws:iam::${accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`,
     CapacityRebalance: false,
     DefaultInstanceWarmup: group.defaultInstanceWarmup,
-    TrafficSources: group.targetGroupARNs.map((Identifier) => ({ Identifier, Type: "elbv2" })),
+    TrafficSources: trafficSources(group).map((s) => ({ Identifier: s.identifier, Type: s.type })),
   };
 }
 

@@ -69,6 +69,14 @@ export interface GroupTag {
   PropagateAtLaunch: boolean;
 }
 
+export type TrafficSourceType = "elb" | "elbv2" | "vpc-lattice";
+
+/** A load balancer (`elb`: its name) or target group (`elbv2`, `vpc-lattice`: its ARN) that sends traffic to a group. */
+export interface TrafficSource {
+  identifier: string;
+  type: TrafficSourceType;
+}
+
 export interface Group {
   name: string;
   arn: string;
@@ -86,7 +94,10 @@ export interface Group {
   healthCheckGracePeriod: number;
   /** Seconds. */
   defaultInstanceWarmup?: number;
+  /** Target groups attached at creation or with AttachLoadBalancerTargetGroups. */
   targetGroupARNs: string[];
+  /** Traffic sources attached with AttachTrafficSources (traffic.ts). */
+  trafficSources: TrafficSource[];
   tags: GroupTag[];
   newInstancesProtectedFromScaleIn: boolean;
   suspended: Map<ScalingProcess, string>;
