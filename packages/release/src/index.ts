@@ -1,1 +1,27 @@
+export {
+  type DeploymentRecord,
+  type DeploymentState,
+  type DeploymentStatusOptions,
+  type FoundDeployment,
+  findLatestSuccessfulDeployment,
+  isProductionEnvironment,
+  type LatestSuccessfulDeployment,
+  MAX_DESCRIPTION,
+  type RecordDeploymentOptions,
+  recordDeployment,
+  type SkippedDeployment,
+  setDeploymentStatus,
+  truncate,
+} from "./deployments.ts";
+export {
+  GITHUB_API_VERSION,
+  type GithubClient,
+  type GithubClientOptions,
+  type GithubRequestOptions,
+  type GithubResponse,
+  githubClient,
+  type HttpMethod,
+  nextPage,
+  repositoryPath,
+} from "./github.ts";
 export { amiFor, formatRelease, parseRelease, RELEASE_SCHEMA, type Release } from "./release.ts";
