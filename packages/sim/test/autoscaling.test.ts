@@ -397,10 +397,9 @@ describe("capacity", () => {
     await t.world.clock.sleep(300_000);
     await describeGroup(t, "web");
     expect(t.world.scheduler.pending().filter((e) => e.label.startsWith("autoscaling"))).toEqual([]);
-    const started = performance.now();
     await t.world.clock.sleep(30 * 24 * 3_600_000);
     expect((await describeGroup(t, "web")).Instances).toHaveLength(3);
-    expect(performance.now() - started).toBeLessThan(500);
+    expect(t.world.scheduler.pending().filter((e) => e.label.startsWith("autoscaling"))).toEqual([]);
   });
 });
 

@@ -535,17 +535,15 @@ describe("instances protected from scale in and suspended refreshes", () => {
 });
 
 describe("virtual time", () => {
-  it("refreshes 100 instances with 5-minute warmups in under a second of real time", async () => {
+  // Its real time is measured by test/bench/sim-virtual-time.bench.ts, not asserted here.
+  it("refreshes 100 instances with 5-minute warmups in virtual time", async () => {
     await readyGroup({ DesiredCapacity: 100, HealthCheckGracePeriod: 300 });
-    const started = performance.now();
     const virtualStart = t.world.clock.now();
     const id = await start({ DesiredConfiguration: toVersion("2"), Preferences: { InstanceWarmup: 300 } });
     const done = (await followRefresh(t, "web", id, { stepMs: 60_000 })).at(-1);
-    const realMs = performance.now() - started;
     expect(done?.Status).toBe("Successful");
     // Ten batches of ten (MinHealthyPercentage 90), each waiting out a 5-minute warmup.
     expect(t.world.clock.now() - virtualStart).toBeGreaterThan(10 * 300_000);
     expect(groupSummary(t.world, REGION, "web")).toMatchObject({ versions: { "web:2": 100 }, healthy: 100 });
-    expect(realMs).toBeLessThan(1_000);
   });
 });

@@ -44,4 +44,27 @@ describe("the wire protocols", () => {
       "ParameterNotFound",
     ]);
   });
+
+  it("adds a latency fault's delay before answering, and only to the operation named", async () => {
+    t.world.faults.add({ operation: "ec2:DescribeInstances", kind: "latency", latencyMs: 300 });
+    const slow = performance.now();
+    await t.ec2.send(new DescribeInstancesCommand({}));
+    expect(performance.now() - slow).toBeGreaterThanOrEqual(300);
+    await t.autoscaling.send(new DescribeAutoScalingGroupsCommand({}));
+    expect(t.world.calls.records.map((r) => [r.operation, r.error])).toEqual([
+      ["ec2:DescribeInstances", undefined],
+      ["autoscaling:DescribeAutoScalingGroups", undefined],
+    ]);
+  });
+
+  it("answers a 503 fault with the service's own unavailable code", async () => {
+    t.world.faults.add({ operation: "autoscaling:*", kind: "error", status: 503, count: 1 });
+    await expect(t.autoscaling.send(new DescribeAutoScalingGroupsCommand({}))).rejects.toMatchObject({
+      name: "ServiceUnavailable",
+      $metadata: { httpStatusCode: 503 },
+    });
+    await expect(t.autoscaling.send(new DescribeAutoScalingGroupsCommand({}))).resolves.toMatchObject({
+      AutoScalingGroups: [],
+    });
+  });
 });
