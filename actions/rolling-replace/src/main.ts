@@ -1,0 +1,58 @@
+import { executeRollout, planRollout, type SavedRollout } from "@deploy/aws";
+import { actionsLogger, inputs, runContext, saveState, systemClock } from "@deploy/core";
+import { rolloutContext } from "./context.ts";
+import { finishDeployment, imageRelease, startDeployment } from "./deployment.ts";
+import { readSettings } from "./inputs.ts";
+import { deploymentState, outcomeLine, rolloutFailed, setPlanOutputs, setResultOutputs } from "./result.ts";
+import { planLines, planSummary, resultSummary } from "./summary.ts";
+
+/**
+ * The main step: read and check every input, plan without changing anything, record the
+ * deployment, roll out, report. What exists is saved for the post step as soon as it
+ * exists; "finished" is saved last, when nothing is left in progress for it to undo.
+ */
+export async function run(signal: AbortSignal): Promise<void> {
+  const logger = actionsLogger();
+  const runCtx = runContext();
+  const settings = readSettings(inputs, runCtx);
+  const { request, region } = settings;
+  const tags = {
+    commit: settings.release?.commit ?? runCtx.commit,
+    runId: runCtx.runId,
+    runAttempt: runCtx.runAttempt,
+  };
+  const ctx = rolloutContext(region, tags, signal, logger, (saved: SavedRollout) => saveState("rollout", saved));
+
+  const plan = await logger.group("Plan", async () => {
+    const plan = await planRollout(ctx, request);
+    for (const line of planLines(plan, request)) logger.info(line);
+    return plan;
+  });
+  if (settings.dryRun) {
+    setPlanOutputs(plan);
+    await planSummary(plan, settings).write();
+    logger.info("Dry run: nothing was changed.");
+    saveState("finished", true);
+    return;
+  }
+
+  const release = settings.release ?? imageRelease(runCtx, region, request.imageId, new Date());
+  const deployment =
+    settings.deployment && (await startDeployment(settings.deployment, runCtx, release, signal, logger));
+  if (deployment) saveState("deployment", deployment);
+
+  const started = systemClock.now();
+  const result = await executeRollout(ctx, request, plan);
+  const durationMs = systemClock.now() - started;
+  logger.info(outcomeLine(result));
+
+  setResultOutputs(result, deployment, durationMs);
+  if (deployment && settings.deployment && result.status !== "TimedOut") {
+    const state = deploymentState(result);
+    await finishDeployment(settings.deployment.token, runCtx, deployment, state, outcomeLine(result), signal, logger);
+  }
+  await resultSummary({ plan, result, settings, run: runCtx, ...(deployment && { deployment }), durationMs }).write();
+  // A rollout that timed out is still running: the post step applies on-cancel to it.
+  if (result.status !== "TimedOut") saveState("finished", true);
+  if (result.status !== "Successful") throw rolloutFailed(result);
+}
