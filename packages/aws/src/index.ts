@@ -1,5 +1,21 @@
 export { awsErrorCode, fromAwsError, isNotFound, isThrottling, isTransient } from "./aws-errors.ts";
 export { type AwsClients, awsClients, MAX_ATTEMPTS, resetAwsClients } from "./clients.ts";
+export { describeGroup, groupInfo } from "./group.ts";
+export { checkImage, IMAGE_VISIBLE_WITHIN_MS, type ImageInfo } from "./images.ts";
+export {
+  createTemplateVersion,
+  type NewTemplateVersion,
+  readTemplateVersion,
+  type TemplateVersion,
+  templateChanges,
+} from "./launch-template.ts";
+export { INSTANCE_LAUNCH_MS, planReplacement, type ReplacementPlan, TIMEOUT_MARGIN_MS } from "./rollout/batches.ts";
+export { executeRollout } from "./rollout/execute.ts";
+export { FINISH_TIMEOUT_MS, type FinishOutcome, finishAbandoned } from "./rollout/finish.ts";
+export { planRollout } from "./rollout/plan.ts";
+export { namesRun, withRunMarker } from "./rollout/run-marker.ts";
+export type * from "./rollout/types.ts";
+export { renderUserData, USER_DATA_MAX_BYTES } from "./rollout/user-data.ts";
 export {
   type ResourceRole,
   resourceTags,

@@ -1,0 +1,146 @@
+import type { InstanceRefresh } from "@aws-sdk/client-auto-scaling";
+import { formatDuration, isDeployError } from "@deploy/core";
+import { describeGroup } from "../group.ts";
+import { finishAbandonedBlueGreen } from "./blue-green.ts";
+import {
+  cancelRefresh,
+  describeRefresh,
+  isActive,
+  isReplacing,
+  type RefreshWait,
+  rollbackRefresh,
+  waitForRefresh,
+} from "./refreshes.ts";
+import type { OnCancel, RolloutContext, SavedRollout } from "./types.ts";
+
+export type SavedRolling = Extract<SavedRollout, { strategy: "rolling" }>;
+
+/**
+ * What finishing a rolling rollout came to:
+ * - `nothing-to-do`: the refresh had already ended;
+ * - `left-running`: on-cancel `leave`;
+ * - `rolled-back`, `rollback-failed`, `cancelled`: how the refresh ended after we asked;
+ * - `succeeded`, `failed`: it ended that way by itself before our request took effect;
+ * - `still-running`: it had not ended by the deadline (AWS carries on with it).
+ */
+export type FinishOutcome =
+  | "nothing-to-do"
+  | "left-running"
+  | "rolled-back"
+  | "rollback-failed"
+  | "cancelled"
+  | "succeeded"
+  | "failed"
+  | "still-running";
+
+/**
+ * How long the post step waits for a rollback or cancel. The runner gives post steps
+ * limited time, and a rollback can take as long as the rollout did; past this the refresh
+ * goes on in AWS and the outcome says so.
+ */
+export const FINISH_TIMEOUT_MS = 20 * 60_000;
+const FINISH_POLL_MS = 10_000;
+
+/**
+ * For the post step after a main step that did not finish: applies on-cancel to what it
+ * left (rolling: roll the instance refresh back, cancel it, or leave it), and waits until
+ * nothing is in progress (except for `leave`). Idempotent: a refresh that has ended is left
+ * as it is.
+ */
+export async function finishAbandoned(
+  ctx: RolloutContext,
+  saved: SavedRollout,
+  onCancel: OnCancel,
+): Promise<{ outcome: string; detail: string }> {
+  if (saved.strategy === "blue-green") return finishAbandonedBlueGreen(ctx, saved, onCancel);
+  return finishRefresh(ctx, saved, onCancel);
+}
+
+/**
+ * Rolls back, cancels or leaves the saved refresh, then waits (bounded) for it to end. A
+ * rollback AWS refuses (IrreversibleInstanceRefresh) becomes a cancel; a refresh already
+ * rolling back or being cancelled is waited for, not asked again.
+ */
+export async function finishRefresh(
+  ctx: RolloutContext,
+  saved: SavedRolling,
+  onCancel: OnCancel,
+  wait: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<{ outcome: FinishOutcome; detail: string }> {
+  const { groupName, instanceRefreshId: id } = saved;
+  const refresh = await describeRefresh(ctx.clients, groupName, id);
+  if (!refresh || !isActive(refresh)) {
+    const status = refresh?.Status ?? "gone from AWS's list";
+    return {
+      outcome: "nothing-to-do",
+      detail: `Instance refresh ${id} had already ended (${status}); ${await groupVersion(ctx, saved)}.`,
+    };
+  }
+  if (onCancel === "leave") {
+    return {
+      outcome: "left-running",
+      detail: `Instance refresh ${id} is ${refresh.Status} and was left running (on-cancel: leave); ${await groupVersion(ctx, saved)}.`,
+    };
+  }
+  const asked = isReplacing(refresh) ? await ask(ctx, saved, onCancel) : `It was already ${refresh.Status}.`;
+  const timeoutMs = wait.timeoutMs ?? FINISH_TIMEOUT_MS;
+  const options: RefreshWait = {
+    describe: `instance refresh ${id} to end`,
+    timeoutMs,
+    intervalMs: wait.intervalMs ?? FINISH_POLL_MS,
+  };
+  let ended: InstanceRefresh;
+  try {
+    ended = await waitForRefresh(ctx, groupName, id, options);
+  } catch (error) {
+    if (!(isDeployError(error) && error.code === "Timeout")) throw error;
+    return {
+      outcome: "still-running",
+      detail: `${asked} Instance refresh ${id} had not ended after ${formatDuration(timeoutMs)}; AWS carries on with it.`,
+    };
+  }
+  return {
+    outcome: outcomeOf(ended),
+    detail: `${asked} Instance refresh ${id} ended ${ended.Status}${ended.StatusReason ? ` (${ended.StatusReason})` : ""}; ${await groupVersion(ctx, saved)}.`,
+  };
+}
+
+/** Asks AWS to roll back or cancel; says what was asked. */
+async function ask(ctx: RolloutContext, saved: SavedRolling, onCancel: "rollback" | "cancel"): Promise<string> {
+  const { clients, logger } = ctx;
+  if (onCancel === "rollback") {
+    const rollback = await rollbackRefresh(clients, saved.groupName);
+    if (rollback.outcome !== "irreversible") {
+      logger.info(`Rolling back instance refresh ${saved.instanceRefreshId} to version ${saved.previousVersion}.`);
+      return `Asked AWS to roll instance refresh ${saved.instanceRefreshId} back.`;
+    }
+    logger.warning(
+      `AWS cannot roll instance refresh ${saved.instanceRefreshId} back (${rollback.reason}); cancelling it.`,
+    );
+    await cancelRefresh(clients, saved.groupName);
+    return `AWS could not roll instance refresh ${saved.instanceRefreshId} back (${rollback.reason}), so it was cancelled; instances it already replaced stay on version ${saved.newVersion}.`;
+  }
+  logger.info(`Cancelling instance refresh ${saved.instanceRefreshId}.`);
+  await cancelRefresh(clients, saved.groupName);
+  return `Cancelled instance refresh ${saved.instanceRefreshId}; instances it already replaced stay on version ${saved.newVersion}.`;
+}
+
+function outcomeOf(refresh: InstanceRefresh): FinishOutcome {
+  switch (refresh.Status) {
+    case "RollbackSuccessful":
+      return "rolled-back";
+    case "RollbackFailed":
+      return "rollback-failed";
+    case "Cancelled":
+      return "cancelled";
+    case "Successful":
+      return "succeeded";
+    default:
+      return "failed";
+  }
+}
+
+async function groupVersion(ctx: RolloutContext, saved: SavedRolling): Promise<string> {
+  const group = await describeGroup(ctx.clients, saved.groupName);
+  return `group ${saved.groupName} is on launch template version ${group.launchTemplate?.version ?? "unknown"}`;
+}
