@@ -1,0 +1,52 @@
+// End-to-end: the bundled rolling-replace action with strategy blue-green. Either way,
+// exactly one group serves the target group afterwards.
+import { type Simulator, trafficTargets } from "@deploy/sim";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  AMI,
+  errors,
+  GROUP,
+  group,
+  REGION,
+  rollout,
+  simulator,
+  TARGET_GROUP,
+  TEMPLATE,
+} from "./rolling-replace-support.ts";
+
+let sim: Simulator;
+beforeEach(async () => {
+  sim = await simulator();
+});
+afterEach(async () => {
+  await sim.close();
+});
+
+const groups = () =>
+  [...sim.world.region(REGION).autoscaling.groups.values()].filter((g) => !g.deleting).map((g) => g.name);
+
+describe("rolling-replace (blue-green)", () => {
+  it("puts a new group on the new version into service and takes the old one out", async () => {
+    const run = await rollout(sim, { strategy: "blue-green" });
+
+    expect(run.main.outcome).toBe("success");
+    const green = run.outputs["auto-scaling-group"] as string;
+    expect(green).not.toBe(GROUP);
+    expect(run.outputs).toMatchObject({ status: "Successful", "launch-template-version": "2" });
+    expect(Object.keys(trafficTargets(sim.world, REGION, TARGET_GROUP))).toEqual([green]);
+    expect(group(sim, green)).toMatchObject({ healthy: 4, versions: { [`${TEMPLATE}:2`]: 4 } });
+    // The old group is kept, out of traffic, so that a rollback is a re-attach.
+    expect(groups().sort()).toEqual([GROUP, green].sort());
+    expect(group(sim).versions).toEqual({ [`${TEMPLATE}:1`]: 4 });
+  });
+
+  it("deletes a new group that does not become healthy and leaves the old one serving", async () => {
+    const run = await rollout(sim, { strategy: "blue-green", "ami-id": AMI.bad });
+
+    expect(run.main.outcome).toBe("failure");
+    expect(errors(run)).toMatch(/launch template version 1/);
+    expect(Object.keys(trafficTargets(sim.world, REGION, TARGET_GROUP))).toEqual([GROUP]);
+    expect(groups()).toEqual([GROUP]);
+    expect(group(sim)).toMatchObject({ healthy: 4, versions: { [`${TEMPLATE}:1`]: 4 } });
+  });
+});
