@@ -1,6 +1,7 @@
 import {
   DescribeInstanceRefreshesCommand,
   type InstanceRefresh,
+  RollbackInstanceRefreshCommand,
   StartInstanceRefreshCommand,
 } from "@aws-sdk/client-auto-scaling";
 import { CancelledError, DeployError } from "@deploy/core";
@@ -80,6 +81,11 @@ describe("a rolling rollout", () => {
   it("creates the version, refreshes to it through its checkpoints, and ends with the group on it", async () => {
     const request = withPreferences({ checkpointPercentages: [50, 100], checkpointDelaySeconds: 600 });
     const { result, saved, progress, ctx } = await rollOut(t, { ...request, userData: "#!/bin/sh\necho new\n" });
+    // The group itself is never updated: AutoRollback returns it to the version it names.
+    expect(t.sim.world.calls.mutating().map((c) => c.operation)).toEqual([
+      "ec2:CreateLaunchTemplateVersion",
+      "autoscaling:StartInstanceRefresh",
+    ]);
 
     expect(result).toMatchObject({
       status: "Successful",
@@ -260,6 +266,32 @@ describe("a rolling rollout when a refresh is already running", () => {
       activeLaunchTemplateVersion: "2",
     });
     expect(result.timeline[0]?.event).toMatch(/^Attached to instance refresh/);
+  });
+
+  it("on a re-run, waits for the refresh an earlier attempt's post step is rolling back, then starts anew", async () => {
+    const controller = new AbortController();
+    const first: SavedRollout[] = [];
+    const attempt1 = t.context({
+      signal: controller.signal,
+      onStarted: (s) => {
+        first.push(s);
+        controller.abort(new CancelledError("SIGINT"));
+      },
+    });
+    const request = rolloutRequest();
+    await expect(executeRollout(attempt1, request, await planRollout(attempt1, request))).rejects.toThrow();
+    const started = first[0] as Extract<SavedRollout, { strategy: "rolling" }>;
+    await t.sim.world.clock.sleep(30_000);
+    await t.context().clients.autoScaling.send(new RollbackInstanceRefreshCommand({ AutoScalingGroupName: "web" }));
+
+    const { result } = await rollOut(t, request, { run: { ...RUN, runAttempt: "2" } });
+    expect((await refresh(t, started.instanceRefreshId)).Status).toBe("RollbackSuccessful");
+    expect(result.instanceRefreshId).not.toBe(started.instanceRefreshId);
+    expect(result).toMatchObject({
+      status: "Successful",
+      launchTemplateVersion: "3",
+      activeLaunchTemplateVersion: "3",
+    });
   });
 });
 

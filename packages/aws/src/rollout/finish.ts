@@ -69,7 +69,7 @@ export async function finishRefresh(
 ): Promise<{ outcome: FinishOutcome; detail: string }> {
   const { groupName, instanceRefreshId: id } = saved;
   const refresh = await describeRefresh(ctx.clients, groupName, id);
-  if (!refresh || !isActive(refresh)) {
+  if (!refresh || !isActive(refresh.Status)) {
     const status = refresh?.Status ?? "gone from AWS's list";
     return {
       outcome: "nothing-to-do",
@@ -82,7 +82,7 @@ export async function finishRefresh(
       detail: `Instance refresh ${id} is ${refresh.Status} and was left running (on-cancel: leave); ${await groupVersion(ctx, saved)}.`,
     };
   }
-  const asked = isReplacing(refresh) ? await ask(ctx, saved, onCancel) : `It was already ${refresh.Status}.`;
+  const asked = isReplacing(refresh.Status) ? await ask(ctx, saved, onCancel) : `It was already ${refresh.Status}.`;
   const timeoutMs = wait.timeoutMs ?? FINISH_TIMEOUT_MS;
   const options: RefreshWait = {
     describe: `instance refresh ${id} to end`,

@@ -17,8 +17,8 @@ const ACTIVE = new Set(["Pending", "InProgress", "Baking", "Cancelling", "Rollba
 /** A refresh in one of these can still be cancelled or rolled back (the others are already on their way out). */
 const REPLACING = new Set(["Pending", "InProgress", "Baking"]);
 
-export const isActive = (refresh: InstanceRefresh) => ACTIVE.has(refresh.Status ?? "");
-export const isReplacing = (refresh: InstanceRefresh) => REPLACING.has(refresh.Status ?? "");
+export const isActive = (status: string | undefined) => ACTIVE.has(status ?? "");
+export const isReplacing = (status: string | undefined) => REPLACING.has(status ?? "");
 
 /** The SDK names an error after its shape (`InstanceRefreshInProgressFault`); the wire code drops the suffix. */
 export function hasCode(error: unknown, code: string): boolean {
@@ -32,7 +32,7 @@ export async function activeRefresh(clients: AwsClients, groupName: string): Pro
     const answer = await clients.autoScaling.send(
       new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: groupName, MaxRecords: 5 }),
     );
-    return answer.InstanceRefreshes?.find(isActive);
+    return answer.InstanceRefreshes?.find((r) => isActive(r.Status));
   } catch (error) {
     throw fromAwsError(error, `list the instance refreshes of ${groupName}`);
   }
@@ -180,7 +180,9 @@ export async function waitForRefresh(
       if (!refresh) return { done: false, progress: "not visible yet" };
       latest = refresh;
       wait.observe?.(refresh);
-      return isActive(refresh) ? { done: false, progress: progressText(refresh) } : { done: true, value: refresh };
+      return isActive(refresh.Status)
+        ? { done: false, progress: progressText(refresh) }
+        : { done: true, value: refresh };
     },
   });
   return value;

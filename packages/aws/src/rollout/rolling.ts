@@ -14,8 +14,9 @@ const START_ATTEMPTS = 3;
 /**
  * The rolling strategy: a new launch-template version (the group's, with the new image and
  * user data), an instance refresh to it, and the wait. A refresh already running is
- * handled by `ifRefreshRunning` first, except one this run started (a re-run), which is
- * attached to instead. The refresh is reported to `ctx.onStarted` as soon as it exists.
+ * handled by `ifRefreshRunning` first, except one this run started (a re-run): followed
+ * while it still rolls forward, waited for and replaced when an earlier attempt's post step
+ * is cancelling or rolling it back. The refresh goes to `ctx.onStarted` as soon as it exists.
  *
  * Ends with the refresh's own end (Successful, Failed, Cancelled, RollbackSuccessful,
  * RollbackFailed), the action deciding what fails the step. At the timeout the refresh is
@@ -29,9 +30,11 @@ export async function executeRolling(
 ): Promise<RolloutResult> {
   const timeline = timelineRecorder(ctx.clock);
   const timeoutMs = request.timeoutMs ?? plan.defaultTimeoutMs;
-  const saved = plan.runningRefresh?.startedByThisRun
-    ? attach(ctx, plan, plan.runningRefresh, timeline)
-    : await start(ctx, request, plan, timeoutMs, timeline);
+  const ours = plan.runningRefresh?.startedByThisRun ? plan.runningRefresh : undefined;
+  const saved =
+    ours && isReplacing(ours.status)
+      ? attach(ctx, plan, ours, timeline)
+      : await start(ctx, request, plan, { timeoutMs, ours: ours?.id }, timeline);
   ctx.onStarted?.(saved);
 
   const id = saved.instanceRefreshId;
@@ -76,12 +79,12 @@ async function start(
   ctx: RolloutContext,
   request: RolloutRequest,
   plan: RolloutPlan,
-  timeoutMs: number,
+  wait: ClearWait,
   timeline: TimelineRecorder,
 ): Promise<SavedRolling> {
   const group = plan.group.name;
   const template = plan.launchTemplate;
-  await clearTheWay(ctx, request, group, timeoutMs, timeline);
+  await clearTheWay(ctx, request, group, wait, timeline);
   const version = await createTemplateVersion(ctx.clients, {
     templateId: template.id,
     sourceVersion: template.currentVersion,
@@ -109,23 +112,30 @@ async function start(
         return saved(ctx, plan, running.InstanceRefreshId, version);
       }
       if (attempt >= START_ATTEMPTS) throw error;
-      await clearTheWay(ctx, request, group, timeoutMs, timeline);
+      await clearTheWay(ctx, request, group, wait, timeline);
     }
   }
 }
 
-/** Applies `ifRefreshRunning` to a refresh someone else has running on the group. */
+interface ClearWait {
+  timeoutMs: number;
+  /** A refresh this run started, which is waited for whatever `ifRefreshRunning` says. */
+  ours: string | undefined;
+}
+
+/** Applies `ifRefreshRunning` to a refresh running on the group. */
 async function clearTheWay(
   ctx: RolloutContext,
   request: RolloutRequest,
   group: string,
-  timeoutMs: number,
+  { timeoutMs, ours }: ClearWait,
   timeline: TimelineRecorder,
 ): Promise<void> {
   const running = await activeRefresh(ctx.clients, group);
   if (!running?.InstanceRefreshId) return;
   const id = running.InstanceRefreshId;
-  if (request.ifRefreshRunning === "fail") {
+  const policy = id === ours ? "wait" : request.ifRefreshRunning;
+  if (policy === "fail") {
     throw new DeployError({
       what: `Auto Scaling group ${group} already has instance refresh ${id} in progress (${running.Status}).`,
       why: "AWS runs one instance refresh per group at a time, and this run did not start that one.",
@@ -134,7 +144,7 @@ async function clearTheWay(
       code: "InstanceRefreshInProgress",
     });
   }
-  const cancel = request.ifRefreshRunning === "cancel" && isReplacing(running);
+  const cancel = policy === "cancel" && isReplacing(running.Status);
   if (cancel) {
     ctx.logger.info(`Cancelling instance refresh ${id} (${running.Status}), as if-refresh-running asks.`);
     await cancelRefresh(ctx.clients, group);
