@@ -1,17 +1,24 @@
-import { awsClients, type RolloutContext, type TagContext } from "@deploy/aws";
-import { type Logger, systemClock } from "@deploy/core";
+import { awsClients, type RolloutContext } from "@deploy/aws";
+import { type Logger, type RunContext, systemClock } from "@deploy/core";
 
 /**
  * What the rollout logic needs from the step, the same for main and post: AWS clients for
- * the group's region, real time, the step's cancellation and its log. Waits report their
- * progress through the logger, so the step needs no onProgress of its own.
+ * the group's region, real time, the step's cancellation, its log, and the run and commit
+ * that name what it creates. Waits report their progress through the logger.
  */
 export function rolloutContext(
   region: string,
-  run: TagContext,
+  run: RunContext,
   signal: AbortSignal,
   logger: Logger,
-  onStarted?: RolloutContext["onStarted"],
+  options: { commit?: string; onStarted?: RolloutContext["onStarted"] } = {},
 ): RolloutContext {
-  return { clients: awsClients(region), clock: systemClock, signal, logger, run, ...(onStarted && { onStarted }) };
+  return {
+    clients: awsClients(region),
+    clock: systemClock,
+    signal,
+    logger,
+    run: { commit: options.commit ?? run.commit, runId: run.runId, runAttempt: run.runAttempt },
+    ...(options.onStarted && { onStarted: options.onStarted }),
+  };
 }

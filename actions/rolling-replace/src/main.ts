@@ -1,4 +1,4 @@
-import { executeRollout, planRollout, type SavedRollout } from "@deploy/aws";
+import { executeRollout, planRollout } from "@deploy/aws";
 import { actionsLogger, inputs, runContext, saveState, systemClock } from "@deploy/core";
 import { rolloutContext } from "./context.ts";
 import { finishDeployment, imageRelease, startDeployment } from "./deployment.ts";
@@ -16,12 +16,10 @@ export async function run(signal: AbortSignal): Promise<void> {
   const runCtx = runContext();
   const settings = readSettings(inputs, runCtx);
   const { request, region } = settings;
-  const tags = {
-    commit: settings.release?.commit ?? runCtx.commit,
-    runId: runCtx.runId,
-    runAttempt: runCtx.runAttempt,
-  };
-  const ctx = rolloutContext(region, tags, signal, logger, (saved: SavedRollout) => saveState("rollout", saved));
+  const ctx = rolloutContext(region, runCtx, signal, logger, {
+    ...(settings.release && { commit: settings.release.commit }),
+    onStarted: (saved) => saveState("rollout", saved),
+  });
 
   const plan = await logger.group("Plan", async () => {
     const plan = await planRollout(ctx, request);
@@ -47,12 +45,11 @@ export async function run(signal: AbortSignal): Promise<void> {
   logger.info(outcomeLine(result));
 
   setResultOutputs(result, deployment, durationMs);
-  if (deployment && settings.deployment && result.status !== "TimedOut") {
+  if (deployment && settings.deployment) {
     const state = deploymentState(result);
     await finishDeployment(settings.deployment.token, runCtx, deployment, state, outcomeLine(result), signal, logger);
   }
   await resultSummary({ plan, result, settings, run: runCtx, ...(deployment && { deployment }), durationMs }).write();
-  // A rollout that timed out is still running: the post step applies on-cancel to it.
-  if (result.status !== "TimedOut") saveState("finished", true);
+  saveState("finished", true);
   if (result.status !== "Successful") throw rolloutFailed(result);
 }

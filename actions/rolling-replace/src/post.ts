@@ -3,6 +3,7 @@ import { actionsLogger, getState, inputs, runContext, runStep } from "@deploy/co
 import { rolloutContext } from "./context.ts";
 import { finishDeployment, type SavedDeployment } from "./deployment.ts";
 import { readOnCancel } from "./inputs.ts";
+import { abandonedDeploymentState } from "./result.ts";
 import { abandonedSummary } from "./summary.ts";
 
 /**
@@ -21,15 +22,15 @@ async function post(signal: AbortSignal): Promise<void> {
   const onCancel = readOnCancel(inputs);
   let outcome: { outcome: string; detail: string } | undefined;
   if (saved) {
-    const tags = { commit: runCtx.commit, runId: runCtx.runId, runAttempt: runCtx.runAttempt };
-    outcome = await finishAbandoned(rolloutContext(saved.region, tags, signal, logger), saved, onCancel);
+    outcome = await finishAbandoned(rolloutContext(saved.region, runCtx, signal, logger), saved, onCancel);
     logger.info(`on-cancel ${onCancel}: ${outcome.outcome}. ${outcome.detail}`);
   }
   const token = inputs.string("github-token", { secret: true });
   if (deployment && token) {
-    // Left running, the rollout may still succeed, but nobody is watching it for this deployment.
-    const state = onCancel === "leave" && saved ? "inactive" : "failure";
-    const description = outcome ? `Step stopped; on-cancel ${onCancel}: ${outcome.outcome}` : "Step stopped";
+    const state = abandonedDeploymentState(outcome?.outcome);
+    const description = outcome
+      ? `Stopped before the rollout ended; on-cancel ${onCancel}: ${outcome.outcome}`
+      : "The step failed before the rollout started";
     await finishDeployment(token, runCtx, deployment, state, description, signal, logger);
   }
   await abandonedSummary(saved, onCancel, outcome, runCtx, deployment).write();

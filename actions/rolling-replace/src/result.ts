@@ -52,6 +52,16 @@ export function deploymentState(result: RolloutResult): DeploymentState {
   return result.status === "Successful" ? "success" : "failure";
 }
 
+/**
+ * The deployment's end after the post step finished what main left: a rollout left running
+ * may still succeed, but nobody watches it for this deployment any more (inactive); one
+ * that ended Successful before the post step could stop it did deploy.
+ */
+export function abandonedDeploymentState(outcome: string | undefined): DeploymentState {
+  if (outcome === "left-running") return "inactive";
+  return outcome === "succeeded" ? "success" : "failure";
+}
+
 /** The step's failure for a rollout that did not succeed, naming the version the group is on now. */
 export function rolloutFailed(result: RolloutResult): DeployError {
   return new DeployError({
@@ -59,7 +69,7 @@ export function rolloutFailed(result: RolloutResult): DeployError {
     why: result.statusReason ?? `The rollout ended ${result.status}.`,
     fix:
       result.status === "TimedOut"
-        ? 'The post step applies "on-cancel" to the rollout still in progress. Raise "timeout" if the rollout needs longer.'
+        ? 'At the timeout the refresh was rolled back (cancelled without auto-rollback). If the rollout needs longer, raise "timeout".'
         : result.status === "Cancelled"
           ? "The instance refresh was cancelled outside this step (console, CLI or another job); roll out again when it should go on."
           : `Find why instances of launch template version ${result.launchTemplateVersion} failed their health checks (their console output and the application's logs), fix the image, and roll out again.`,
