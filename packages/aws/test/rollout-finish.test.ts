@@ -1,35 +1,20 @@
 import { DescribeInstanceRefreshesCommand, type InstanceRefresh } from "@aws-sdk/client-auto-scaling";
-import { CancelledError } from "@deploy/core";
 import { groupSummary } from "@deploy/sim";
 import { describe, expect, it } from "vitest";
-import { executeRollout } from "../src/rollout/execute.ts";
 import { finishAbandoned } from "../src/rollout/finish.ts";
-import { planRollout } from "../src/rollout/plan.ts";
-import type { RolloutProgress, RolloutRequest, SavedRollout } from "../src/rollout/types.ts";
-import { BAD_AMI, REGION, type RolloutSim, rolloutRequest, rolloutWorld, useRolloutSim } from "./rollout-sim.ts";
+import type { RolloutProgress } from "../src/rollout/types.ts";
+import {
+  BAD_AMI,
+  cancelledRollout,
+  REGION,
+  type RolloutSim,
+  rolloutRequest,
+  rolloutWorld,
+  useRolloutSim,
+} from "./rollout-sim.ts";
 
-type SavedRolling = Extract<SavedRollout, { strategy: "rolling" }>;
-
-/** A main step cancelled (by default once the refresh has replaced some instances): what it saved. */
-async function abandonedRollout(
-  t: RolloutSim,
-  request: RolloutRequest = rolloutRequest(),
-  cancelWhen = (p: RolloutProgress) => p.percentageComplete > 0,
-): Promise<SavedRolling> {
-  const controller = new AbortController();
-  let saved: SavedRollout | undefined;
-  const ctx = t.context({
-    signal: controller.signal,
-    onStarted: (s) => {
-      saved = s;
-    },
-    onProgress: (p) => {
-      if (cancelWhen(p)) controller.abort(new CancelledError("SIGINT"));
-    },
-  });
-  await expect(executeRollout(ctx, request, await planRollout(ctx, request))).rejects.toBeInstanceOf(CancelledError);
-  return saved as SavedRolling;
-}
+/** Cancelled once the refresh has replaced some instances. */
+const someReplaced = (p: RolloutProgress) => p.percentageComplete > 0;
 
 async function refreshes(t: RolloutSim): Promise<InstanceRefresh[]> {
   const { InstanceRefreshes } = await t
@@ -45,7 +30,7 @@ describe("finishAbandoned after a cancelled rolling rollout", () => {
   const t = useRolloutSim();
 
   it("rolls back: the group is on its old version, nothing in progress, and a second call does nothing", async () => {
-    const saved = await abandonedRollout(t);
+    const saved = await cancelledRollout(t, rolloutRequest(), someReplaced);
     const before = groupSummary(t.sim.world, REGION, "web");
     expect(before.versions["web:2"]).toBeGreaterThan(0);
 
@@ -64,7 +49,7 @@ describe("finishAbandoned after a cancelled rolling rollout", () => {
   });
 
   it("cancels: nothing in progress, replaced instances stay on the new version", async () => {
-    const saved = await abandonedRollout(t);
+    const saved = await cancelledRollout(t, rolloutRequest(), someReplaced);
     const finished = await finishAbandoned(t.context(), saved, "cancel");
     expect(finished.outcome).toBe("cancelled");
     expect(finished.detail).toContain("instances it already replaced stay on version 2");
@@ -75,7 +60,7 @@ describe("finishAbandoned after a cancelled rolling rollout", () => {
   });
 
   it("leaves the refresh running, and says so", async () => {
-    const saved = await abandonedRollout(t);
+    const saved = await cancelledRollout(t, rolloutRequest(), someReplaced);
     t.sim.world.calls.reset();
     const finished = await finishAbandoned(t.context(), saved, "leave");
     expect(finished.outcome).toBe("left-running");
@@ -85,7 +70,7 @@ describe("finishAbandoned after a cancelled rolling rollout", () => {
   });
 
   it("waits for a rollback already under way instead of asking again", async () => {
-    const saved = await abandonedRollout(t, rolloutRequest({ imageId: BAD_AMI }), () => true);
+    const saved = await cancelledRollout(t, rolloutRequest({ imageId: BAD_AMI }));
     // The refresh fails and rolls back by itself while nobody watches.
     await t.sim.world.clock.sleep(90_000);
     expect(inProgress(await refreshes(t))[0]?.Status).toBe("RollbackInProgress");
@@ -102,7 +87,7 @@ describe("finishAbandoned when AWS cannot roll back", () => {
   it("cancels instead, and says why", async () => {
     const request = rolloutRequest();
     request.preferences.autoRollback = false;
-    const saved = await abandonedRollout(t, request);
+    const saved = await cancelledRollout(t, request, someReplaced);
     const finished = await finishAbandoned(t.context(), saved, "rollback");
     expect(finished.outcome).toBe("cancelled");
     expect(finished.detail).toMatch(

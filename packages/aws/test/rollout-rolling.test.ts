@@ -4,7 +4,7 @@ import {
   RollbackInstanceRefreshCommand,
   StartInstanceRefreshCommand,
 } from "@aws-sdk/client-auto-scaling";
-import { CancelledError, DeployError } from "@deploy/core";
+import { DeployError } from "@deploy/core";
 import { groupSummary } from "@deploy/sim";
 import { describe, expect, it } from "vitest";
 import { readTemplateVersion } from "../src/launch-template.ts";
@@ -19,6 +19,7 @@ import type {
 } from "../src/rollout/types.ts";
 import {
   BAD_AMI,
+  cancelledRollout,
   NEW_AMI,
   REGION,
   type RolloutSim,
@@ -183,20 +184,8 @@ describe("a rolling rollout", () => {
   });
 
   it("stops waiting when cancelled, after reporting the refresh", async () => {
-    const controller = new AbortController();
-    const saved: SavedRollout[] = [];
-    const ctx = t.context({
-      signal: controller.signal,
-      onStarted: (s) => saved.push(s),
-      onProgress: () => controller.abort(new CancelledError("SIGINT")),
-    });
-    const request = rolloutRequest();
-    const error = await executeRollout(ctx, request, await planRollout(ctx, request)).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(CancelledError);
-    expect(saved).toHaveLength(1);
-    expect((await refresh(t, (saved[0] as { instanceRefreshId: string }).instanceRefreshId)).Status).toMatch(
-      /Pending|InProgress/,
-    );
+    const saved = await cancelledRollout(t, rolloutRequest(), (p) => p.status === "InProgress");
+    expect((await refresh(t, saved.instanceRefreshId)).Status).toBe("InProgress");
   });
 });
 
@@ -237,18 +226,8 @@ describe("a rolling rollout when a refresh is already running", () => {
   });
 
   it("attaches on a re-run of the same run to the refresh an earlier attempt started", async () => {
-    const controller = new AbortController();
-    const first: SavedRollout[] = [];
-    const attempt1 = t.context({
-      signal: controller.signal,
-      onStarted: (s) => {
-        first.push(s);
-        controller.abort(new CancelledError("SIGINT"));
-      },
-    });
     const request = rolloutRequest();
-    await expect(executeRollout(attempt1, request, await planRollout(attempt1, request))).rejects.toThrow();
-    const started = first[0] as Extract<SavedRollout, { strategy: "rolling" }>;
+    const started = await cancelledRollout(t, request);
 
     // Another run sees a refresh it did not start.
     const otherRun = await planRollout(t.context({ run: { ...RUN, runId: "42" } }), request);
@@ -269,18 +248,8 @@ describe("a rolling rollout when a refresh is already running", () => {
   });
 
   it("on a re-run, waits for the refresh an earlier attempt's post step is rolling back, then starts anew", async () => {
-    const controller = new AbortController();
-    const first: SavedRollout[] = [];
-    const attempt1 = t.context({
-      signal: controller.signal,
-      onStarted: (s) => {
-        first.push(s);
-        controller.abort(new CancelledError("SIGINT"));
-      },
-    });
     const request = rolloutRequest();
-    await expect(executeRollout(attempt1, request, await planRollout(attempt1, request))).rejects.toThrow();
-    const started = first[0] as Extract<SavedRollout, { strategy: "rolling" }>;
+    const started = await cancelledRollout(t, request);
     await t.sim.world.clock.sleep(30_000);
     await t.context().clients.autoScaling.send(new RollbackInstanceRefreshCommand({ AutoScalingGroupName: "web" }));
 

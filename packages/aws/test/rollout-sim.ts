@@ -1,8 +1,10 @@
-import { memoryLogger } from "@deploy/core";
+import { CancelledError, memoryLogger } from "@deploy/core";
 import { type Simulator, startSimulator, type WorldFile } from "@deploy/sim";
-import { afterEach, beforeEach } from "vitest";
+import { afterEach, beforeEach, expect } from "vitest";
 import { awsClients, resetAwsClients } from "../src/clients.ts";
-import type { RolloutContext, RolloutRequest } from "../src/rollout/types.ts";
+import { executeRollout } from "../src/rollout/execute.ts";
+import { planRollout } from "../src/rollout/plan.ts";
+import type { RolloutContext, RolloutProgress, RolloutRequest, SavedRollout } from "../src/rollout/types.ts";
 
 /**
  * The simulator in-process for rollout tests: a world with a group `web` on version 1 of
@@ -134,4 +136,32 @@ export function rolloutRequest(overrides: Partial<RolloutRequest> = {}): Rollout
     pollIntervalMs: 15_000,
     ...overrides,
   };
+}
+
+export type SavedRolling = Extract<SavedRollout, { strategy: "rolling" }>;
+
+/**
+ * A main step cancelled by the runner (SIGINT) as soon as its refresh exists, or once
+ * `cancelWhen` says so on a progress report: what it saved for its post step.
+ */
+export async function cancelledRollout(
+  t: RolloutSim,
+  request: RolloutRequest = rolloutRequest(),
+  cancelWhen?: (progress: RolloutProgress) => boolean,
+): Promise<SavedRolling> {
+  const controller = new AbortController();
+  const cancel = () => controller.abort(new CancelledError("SIGINT"));
+  let saved: SavedRollout | undefined;
+  const ctx = t.context({
+    signal: controller.signal,
+    onStarted: (s) => {
+      saved = s;
+      if (!cancelWhen) cancel();
+    },
+    onProgress: (p) => {
+      if (cancelWhen?.(p)) cancel();
+    },
+  });
+  await expect(executeRollout(ctx, request, await planRollout(ctx, request))).rejects.toBeInstanceOf(CancelledError);
+  return saved as SavedRolling;
 }
