@@ -29,7 +29,7 @@ const inProgress = (list: InstanceRefresh[]) =>
 describe("finishAbandoned after a cancelled rolling rollout", () => {
   const t = useRolloutSim();
 
-  it("rolls back: the group is on its old version, nothing in progress, and a second call does nothing", async () => {
+  it("rolls back: the group is on its old version, nothing in progress, and a second call changes nothing", async () => {
     const saved = await cancelledRollout(t, rolloutRequest(), someReplaced);
     const before = groupSummary(t.sim.world, REGION, "web");
     expect(before.versions["web:2"]).toBeGreaterThan(0);
@@ -43,8 +43,8 @@ describe("finishAbandoned after a cancelled rolling rollout", () => {
 
     t.sim.world.calls.reset();
     const again = await finishAbandoned(t.context(), saved, "rollback");
-    expect(again.outcome).toBe("nothing-to-do");
-    expect(again.detail).toContain("had already ended (RollbackSuccessful)");
+    expect(again.outcome).toBe("rolled-back");
+    expect(again.detail).toContain("had already ended (RollbackSuccessful), nothing to do");
     expect(t.sim.world.calls.mutating()).toEqual([]);
   });
 

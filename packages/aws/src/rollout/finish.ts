@@ -2,26 +2,18 @@ import type { InstanceRefresh } from "@aws-sdk/client-auto-scaling";
 import { formatDuration, isDeployError } from "@deploy/core";
 import { describeGroup } from "../group.ts";
 import { finishAbandonedBlueGreen } from "./blue-green.ts";
-import {
-  cancelRefresh,
-  describeRefresh,
-  isActive,
-  isReplacing,
-  type RefreshWait,
-  rollbackRefresh,
-  waitForRefresh,
-} from "./refreshes.ts";
+import { cancelRefresh, describeRefresh, isActive, isReplacing, rollbackRefresh, waitForRefresh } from "./refreshes.ts";
 import type { OnCancel, RolloutContext, SavedRollout } from "./types.ts";
 
 export type SavedRolling = Extract<SavedRollout, { strategy: "rolling" }>;
 
 /**
  * What finishing a rolling rollout came to:
- * - `nothing-to-do`: the refresh had already ended;
+ * - `rolled-back`, `rollback-failed`, `cancelled`, `succeeded`, `failed`: how the refresh
+ *   ended, whether after our request or before it (then the detail says nothing was done);
  * - `left-running`: on-cancel `leave`;
- * - `rolled-back`, `rollback-failed`, `cancelled`: how the refresh ended after we asked;
- * - `succeeded`, `failed`: it ended that way by itself before our request took effect;
- * - `still-running`: it had not ended by the deadline (AWS carries on with it).
+ * - `still-running`: it had not ended by the deadline (AWS carries on with it);
+ * - `nothing-to-do`: AWS no longer lists the refresh (it keeps six weeks of them).
  */
 export type FinishOutcome =
   | "nothing-to-do"
@@ -70,10 +62,9 @@ export async function finishRefresh(
   const { groupName, instanceRefreshId: id } = saved;
   const refresh = await describeRefresh(ctx.clients, groupName, id);
   if (!refresh || !isActive(refresh.Status)) {
-    const status = refresh?.Status ?? "gone from AWS's list";
     return {
-      outcome: "nothing-to-do",
-      detail: `Instance refresh ${id} had already ended (${status}); ${await groupVersion(ctx, saved)}.`,
+      outcome: refresh ? outcomeOf(refresh) : "nothing-to-do",
+      detail: `Instance refresh ${id} had already ended (${refresh?.Status ?? "gone from AWS's list"}), nothing to do; ${await groupVersion(ctx, saved)}.`,
     };
   }
   if (onCancel === "leave") {
@@ -84,14 +75,13 @@ export async function finishRefresh(
   }
   const asked = isReplacing(refresh.Status) ? await ask(ctx, saved, onCancel) : `It was already ${refresh.Status}.`;
   const timeoutMs = wait.timeoutMs ?? FINISH_TIMEOUT_MS;
-  const options: RefreshWait = {
-    describe: `instance refresh ${id} to end`,
-    timeoutMs,
-    intervalMs: wait.intervalMs ?? FINISH_POLL_MS,
-  };
   let ended: InstanceRefresh;
   try {
-    ended = await waitForRefresh(ctx, groupName, id, options);
+    ended = await waitForRefresh(ctx, groupName, id, {
+      describe: `instance refresh ${id} to end`,
+      timeoutMs,
+      intervalMs: wait.intervalMs ?? FINISH_POLL_MS,
+    });
   } catch (error) {
     if (!(isDeployError(error) && error.code === "Timeout")) throw error;
     return {
