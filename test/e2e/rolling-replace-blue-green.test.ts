@@ -1,7 +1,7 @@
 // End-to-end: the bundled rolling-replace action with strategy blue-green. Either way,
 // exactly one group serves the target group afterwards.
-import { type Simulator, trafficTargets } from "@deploy/sim";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { trafficTargets } from "@deploy/sim";
+import { describe, expect, it } from "vitest";
 import {
   AMI,
   errors,
@@ -9,18 +9,13 @@ import {
   group,
   REGION,
   rollout,
-  simulator,
+  sim,
+  simulatorPerTest,
   TARGET_GROUP,
   TEMPLATE,
 } from "./rolling-replace-support.ts";
 
-let sim: Simulator;
-beforeEach(async () => {
-  sim = await simulator();
-});
-afterEach(async () => {
-  await sim.close();
-});
+simulatorPerTest();
 
 const groups = () =>
   [...sim.world.region(REGION).autoscaling.groups.values()].filter((g) => !g.deleting).map((g) => g.name);

@@ -1,7 +1,6 @@
 // End-to-end: a job cancelled while rolling-replace waits. The runner sends SIGINT; the
 // step stops waiting, and its post step applies on-cancel to the refresh it left.
-import type { Simulator } from "@deploy/sim";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   github,
   group,
@@ -9,18 +8,13 @@ import {
   refreshStatuses,
   rollout,
   SLOW,
-  simulator,
+  sim,
+  simulatorPerTest,
   TEMPLATE,
   WHILE_WAITING,
 } from "./rolling-replace-support.ts";
 
-let sim: Simulator;
-beforeEach(async () => {
-  sim = await simulator();
-});
-afterEach(async () => {
-  await sim.close();
-});
+simulatorPerTest();
 
 const IN_PROGRESS = /^(Pending|InProgress|Baking)$/;
 

@@ -2,6 +2,7 @@
 // scaled clock, so a rollout takes simulated minutes and real seconds.
 import { type GroupSummary, groupSummary, type Simulator, startSimulator, type WorldFile } from "@deploy/sim";
 import { type ActionRun, defaultGitHubContext, type RunActionOptions, runAction } from "@deploy/test/harness";
+import { afterEach, beforeEach } from "vitest";
 
 export const ACTION = "actions/rolling-replace";
 export const REGION = "eu-west-1";
@@ -50,6 +51,19 @@ export function world(): WorldFile {
 
 export function simulator(): Promise<Simulator> {
   return startSimulator({ speed: SPEED, world: world() });
+}
+
+/** The simulator of the running test, when the file asked for one per test. */
+export let sim: Simulator;
+
+/** Gives each test of the calling file a fresh simulator, as `sim`. */
+export function simulatorPerTest(): void {
+  beforeEach(async () => {
+    sim = await simulator();
+  });
+  afterEach(async () => {
+    await sim.close();
+  });
 }
 
 /** Inputs that keep a rollout of four instances to a few real seconds. */

@@ -1,8 +1,7 @@
 // End-to-end: the bundled rolling-replace action, run as the runner runs it, against the
 // simulator on a scaled clock. Rolling strategy: success, auto-rollback, dry run,
 // throttling, the deployment record, a running refresh, a re-run.
-import type { Simulator } from "@deploy/sim";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   AMI,
   awsMutations,
@@ -15,18 +14,13 @@ import {
   refreshStatuses,
   rollout,
   SLOW,
-  simulator,
+  sim,
+  simulatorPerTest,
   TEMPLATE,
   WHILE_WAITING,
 } from "./rolling-replace-support.ts";
 
-let sim: Simulator;
-beforeEach(async () => {
-  sim = await simulator();
-});
-afterEach(async () => {
-  await sim.close();
-});
+simulatorPerTest();
 
 const RELEASE = {
   schema: 1,
