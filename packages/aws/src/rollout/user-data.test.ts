@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: user data is shell, and ${...} in it is the shell's (or a GitHub expression)
 import { DeployError } from "@deploy/core";
 import { describe, expect, it } from "vitest";
 import { renderUserData, USER_DATA_MAX_BYTES } from "./user-data.ts";
