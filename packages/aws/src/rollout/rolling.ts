@@ -1,5 +1,6 @@
 import type { InstanceRefresh } from "@aws-sdk/client-auto-scaling";
 import { DeployError, formatDuration, isDeployError } from "@deploy/core";
+import { fromAwsError } from "../aws-errors.ts";
 import { describeGroup } from "../group.ts";
 import { createTemplateVersion } from "../launch-template.ts";
 import { FINISH_TIMEOUT_MS, finishRefresh, type SavedRolling } from "./finish.ts";
@@ -111,7 +112,7 @@ async function start(
       if (running?.InstanceRefreshId && target?.LaunchTemplateId === template.id && target.Version === version) {
         return saved(ctx, plan, running.InstanceRefreshId, version);
       }
-      if (attempt >= START_ATTEMPTS) throw error;
+      if (attempt >= START_ATTEMPTS) throw fromAwsError(error, `start an instance refresh on ${group}`);
       await clearTheWay(ctx, request, group, wait, timeline);
     }
   }
