@@ -44,4 +44,19 @@ describe("rolling-replace (blue-green)", () => {
     expect(groups()).toEqual([GROUP]);
     expect(group(sim)).toMatchObject({ healthy: 4, versions: { [`${TEMPLATE}:1`]: 4 } });
   });
+
+  it("cancelled while the new group comes up: the post step deletes it and the old one serves", async () => {
+    const run = await rollout(
+      sim,
+      { strategy: "blue-green", "on-cancel": "rollback" },
+      { cancel: { whenLog: /Waiting for group \S+ to be in service/ } },
+    );
+
+    expect(run.main.outcome).toBe("cancelled");
+    expect(JSON.parse(run.state.rollout ?? "null")).toMatchObject({ strategy: "blue-green", blueGroupName: GROUP });
+    expect(run.post?.outcome).toBe("success");
+    expect(Object.keys(trafficTargets(sim.world, REGION, TARGET_GROUP))).toEqual([GROUP]);
+    expect(groups()).toEqual([GROUP]);
+    expect(group(sim).versions).toEqual({ [`${TEMPLATE}:1`]: 4 });
+  });
 });

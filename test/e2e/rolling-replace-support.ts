@@ -20,7 +20,10 @@ export const TARGET_GROUP =
 /** Simulated time runs this many times faster than real time. */
 export const SPEED = 200;
 
-/** A group of four instances on launch template version 1, with a short grace period. */
+/**
+ * A group of four instances on launch template version 1. Its grace period is one second:
+ * blue/green waits it out on the action's real clock before it trusts a healthy instance.
+ */
 export function world(): WorldFile {
   return {
     regions: {
@@ -38,7 +41,7 @@ export function world(): WorldFile {
             minSize: 2,
             maxSize: 8,
             desiredCapacity: 4,
-            healthCheckGracePeriod: 30,
+            healthCheckGracePeriod: 1,
             targetGroupARNs: [TARGET_GROUP],
             tags: { env: "stage" },
           },
