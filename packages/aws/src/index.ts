@@ -10,7 +10,16 @@ export {
   templateChanges,
 } from "./launch-template.ts";
 export { INSTANCE_LAUNCH_MS, planReplacement, type ReplacementPlan, TIMEOUT_MARGIN_MS } from "./rollout/batches.ts";
+export { executeBlueGreen, finishAbandonedBlueGreen, type SavedBlueGreen } from "./rollout/blue-green.ts";
 export { executeRollout } from "./rollout/execute.ts";
+export {
+  type Family,
+  type FamilyMember,
+  familyName,
+  RETIRED_PROCESSES,
+  readFamily,
+  servingGroup,
+} from "./rollout/family.ts";
 export { FINISH_TIMEOUT_MS, type FinishOutcome, finishAbandoned } from "./rollout/finish.ts";
 export { planRollout } from "./rollout/plan.ts";
 export { namesRun, withRunMarker } from "./rollout/run-marker.ts";

@@ -9,6 +9,8 @@ export const TAG = {
   run: "deploy:run",
   bakeKey: "deploy:bake-key",
   role: "deploy:role",
+  /** Blue/green: the base group's name, on every group a blue/green rollout creates for it. */
+  family: "deploy:family",
 } as const;
 
 export type Tag = { Key: string; Value: string };

@@ -5,6 +5,7 @@ import { checkImage } from "../images.ts";
 import { readTemplateVersion, type TemplateVersion, templateChanges } from "../launch-template.ts";
 import type { TagContext } from "../tags.ts";
 import { planReplacement } from "./batches.ts";
+import { servingGroup } from "./family.ts";
 import { activeRefresh } from "./refreshes.ts";
 import { namesRun } from "./run-marker.ts";
 import type { GroupInfo, RolloutContext, RolloutPlan, RolloutRequest } from "./types.ts";
@@ -17,7 +18,11 @@ import type { GroupInfo, RolloutContext, RolloutPlan, RolloutRequest } from "./t
  */
 export async function planRollout(ctx: RolloutContext, request: RolloutRequest): Promise<RolloutPlan> {
   const { clients } = ctx;
-  const group = await describeGroup(clients, request.groupName);
+  // Blue/green replaces whichever group of the family serves now, found from any of its names.
+  const group =
+    request.strategy === "blue-green"
+      ? await servingGroup(clients, request.groupName)
+      : await describeGroup(clients, request.groupName);
   const template = launchTemplateOf(group);
   const current = await readTemplateVersion(clients, template.id, template.version);
   if (request.strategy === "rolling" && request.preferences.autoRollback) {
