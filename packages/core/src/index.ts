@@ -13,7 +13,7 @@ export {
   inputs,
   type ValidatedInputOptions,
 } from "./inputs.ts";
-export type { Bounds, Subject } from "./invalid.ts";
+export { type Bounds, forInput, invalidInput, type Subject } from "./invalid.ts";
 export { type Logger, memoryLogger } from "./logger.ts";
 export {
   MAX_PROGRESS_INTERVAL_MS,
@@ -23,6 +23,7 @@ export {
   type PollResult,
   poll,
 } from "./poller.ts";
+export { REGION_CODE, readRegion, regionCode } from "./region.ts";
 export { actionsLogger, failureMessage, getState, runStep, saveState, setOutput } from "./runner.ts";
 export { maskSecrets, redact, setSecret } from "./secrets.ts";
 export { link, SummaryBuilder, summary } from "./summary.ts";

@@ -61,3 +61,24 @@ export function checkBounds(
         : `of at most ${show(max as number)}`;
   throw invalidValue(about, got, "is out of range", `Write ${noun} ${range}.`);
 }
+
+/** `invalidValue` for an action input: `Input "<name>" <problem>. Got "<value>". <fix>` */
+export function invalidInput(input: string, got: string, problem: string, fix: string): DeployError {
+  return invalidValue({ label: `Input "${input}"`, input }, got, problem, fix);
+}
+
+/**
+ * Runs a parser from another package, which speaks of records, templates or files rather
+ * than inputs, and makes its error name the input (`input`, unless the error names one).
+ */
+export function forInput<T>(input: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (!(error instanceof DeployError)) throw error;
+    const named = error.input ?? input;
+    if (error.input === named && error.what.includes(`"${named}"`)) throw error;
+    const what = error.what.includes(`"${named}"`) ? error.what : `Input "${named}": ${error.what}`;
+    throw new DeployError({ what, why: error.why, fix: error.fix, input: named, code: error.code, cause: error });
+  }
+}
