@@ -24,4 +24,4 @@ export {
   nextPage,
   repositoryPath,
 } from "./github.ts";
-export { amiFor, formatRelease, parseRelease, RELEASE_SCHEMA, type Release } from "./release.ts";
+export { amiFor, formatRelease, parseRelease, RELEASE_SCHEMA, type Release, releaseOf } from "./release.ts";

@@ -1,6 +1,6 @@
 import { DeployError } from "@deploy/core";
 import { describe, expect, it } from "vitest";
-import { amiFor, formatRelease, parseRelease, type Release } from "./release.ts";
+import { amiFor, formatRelease, parseRelease, type Release, releaseOf } from "./release.ts";
 
 const release: Release = {
   schema: 1,
@@ -85,5 +85,36 @@ describe("amiFor", () => {
 
   it("says which regions the release has when the asked one is missing", () => {
     expect(() => amiFor(release, "ap-south-1")).toThrow(/no AMI in ap-south-1.*It has AMIs in us-east-1, eu-west-1/);
+  });
+});
+
+describe("releaseOf", () => {
+  const run = {
+    repository: "acme/shop",
+    commit: release.commit,
+    ref: "refs/heads/main",
+    runId: "4242",
+    runAttempt: "2",
+    serverUrl: "https://github.com",
+    apiUrl: "https://api.github.com",
+    runUrl: "https://github.com/acme/shop/actions/runs/4242",
+    workflow: "deploy",
+    job: "bake",
+    actor: "octocat",
+  };
+
+  it("makes a valid release of the run's commit, with what the step made", () => {
+    const made = releaseOf(
+      run,
+      { amis: release.amis, image: release.image as string, bakeKey: release.bakeKey as string },
+      new Date("2026-11-26T10:00:00Z"),
+    );
+    expect(made).toEqual({ ...release, createdAt: "2026-11-26T10:00:00.000Z", run: { ...release.run, attempt: 2 } });
+    expect(parseRelease(formatRelease(made))).toEqual(made);
+  });
+
+  it("leaves out the image and bake key when there are none", () => {
+    const made = releaseOf(run, { amis: { "eu-west-1": "ami-0a1b2c3d4e5f60718" } }, new Date(0));
+    expect(Object.keys(made)).toEqual(["schema", "commit", "repository", "amis", "createdAt", "run"]);
   });
 });

@@ -1,4 +1,4 @@
-import { DeployError } from "@deploy/core";
+import { DeployError, type RunContext } from "@deploy/core";
 
 /**
  * The release: the immutable thing promoted from stage to production. It travels between
@@ -94,6 +94,28 @@ export function parseRelease(value: unknown, about = 'Input "release"'): Release
     ...(bakeKey !== undefined && { bakeKey }),
     createdAt,
     run: { id: run.id as number, attempt: run.attempt as number, url: run.url },
+  };
+}
+
+/**
+ * A new release made by this run, of its commit: for a step that starts a pipeline rather
+ * than extending a release it was given (bake-ami without `release`, rolling-replace with
+ * a plain `ami-id`), so that what travels on and what deployments record is a release either way.
+ */
+export function releaseOf(
+  run: RunContext,
+  made: { amis: Record<string, string>; image?: string; bakeKey?: string },
+  now: Date,
+): Release {
+  return {
+    schema: 1,
+    commit: run.commit,
+    repository: run.repository,
+    ...(made.image !== undefined && { image: made.image }),
+    amis: { ...made.amis },
+    ...(made.bakeKey !== undefined && { bakeKey: made.bakeKey }),
+    createdAt: now.toISOString(),
+    run: { id: Number(run.runId), attempt: Number(run.runAttempt), url: run.runUrl },
   };
 }
 
