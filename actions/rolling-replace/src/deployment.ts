@@ -58,21 +58,6 @@ export async function finishDeployment(
   logger.info(`Deployment ${deployment.id} to ${deployment.environment} is ${state}.`);
 }
 
-/**
- * The release an `ami-id` rollout records: the run's commit with that AMI, so that the
- * deployment's payload is a release either way and promote can find it.
- */
-export function imageRelease(run: RunContext, region: string, imageId: string, now: Date): Release {
-  return {
-    schema: 1,
-    commit: run.commit,
-    repository: run.repository,
-    amis: { [region]: imageId },
-    createdAt: now.toISOString(),
-    run: { id: Number(run.runId), attempt: Number(run.runAttempt), url: run.runUrl },
-  };
-}
-
 /** Where the deployments of the environment are listed on GitHub. */
 export function deploymentsUrl(run: RunContext, environment: string): string {
   return `${run.serverUrl}/${run.repository}/deployments/${encodeURIComponent(environment)}`;

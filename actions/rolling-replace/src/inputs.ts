@@ -8,7 +8,15 @@ import {
   renderUserData,
   type Strategy,
 } from "@deploy/aws";
-import { DeployError, type Inputs, isDeployError, parsePercentage, type RunContext } from "@deploy/core";
+import {
+  DeployError,
+  forInput,
+  type Inputs,
+  invalidInput,
+  parsePercentage,
+  type RunContext,
+  readRegion,
+} from "@deploy/core";
 import { amiFor, parseRelease, type Release } from "@deploy/release";
 
 /**
@@ -58,7 +66,6 @@ const ROLLING_ONLY = [
 ] as const;
 
 const AMI_ID = /^ami-[0-9a-f]{8,17}$/;
-const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
 /** AWS takes at most 10 alarms in an AlarmSpecification. */
 const MAX_ALARMS = 10;
 
@@ -70,7 +77,7 @@ export function readSettings(inputs: Inputs, run: RunContext, env: NodeJS.Proces
         ? "Write the group's name (up to 255 characters), not its ARN."
         : undefined,
   });
-  const region = readRegion(inputs, env);
+  const region = readRegion(inputs, "which region the Auto Scaling group is in", env);
   const { imageId, release } = readImage(inputs, region);
   const strategy = inputs.oneOf("strategy", STRATEGIES, { default: DEFAULTS.strategy });
   const preferences = readPreferences(inputs, strategy);
@@ -115,31 +122,6 @@ export function readOnCancel(inputs: Inputs): OnCancel {
   return inputs.oneOf("on-cancel", ON_CANCEL, { default: DEFAULTS["on-cancel"] });
 }
 
-function readRegion(inputs: Inputs, env: NodeJS.ProcessEnv): string {
-  const validate = (region: string) =>
-    REGION.test(region) ? undefined : 'Write an AWS region code, like "eu-west-1".';
-  const given = inputs.string("region", { validate });
-  const region = given ?? (env.AWS_REGION || env.AWS_DEFAULT_REGION);
-  if (!region) {
-    throw new DeployError({
-      what: 'Input "region" is not set, and neither is AWS_REGION or AWS_DEFAULT_REGION.',
-      why: "The step cannot tell which region the Auto Scaling group is in.",
-      fix: 'Set "region" under "with:", or configure credentials with aws-actions/configure-aws-credentials and its aws-region.',
-      input: "region",
-      code: "InvalidValue",
-    });
-  }
-  if (given === undefined && validate(region)) {
-    throw invalid(
-      "region",
-      region,
-      "is not set, and AWS_REGION is not a region",
-      'Set "region" to a region code, like "eu-west-1".',
-    );
-  }
-  return region;
-}
-
 function readImage(inputs: Inputs, region: string): { imageId: string; release?: Release } {
   const amiId = inputs.string("ami-id", {
     validate: (id) =>
@@ -163,8 +145,8 @@ function readImage(inputs: Inputs, region: string): { imageId: string; release?:
     });
   }
   if (amiId !== undefined) return { imageId: amiId };
-  const release = relabel("release", () => parseRelease(text));
-  return { imageId: relabel("release", () => amiFor(release, region)), release };
+  const release = forInput("release", () => parseRelease(text));
+  return { imageId: forInput("release", () => amiFor(release, region)), release };
 }
 
 function readPreferences(inputs: Inputs, strategy: Strategy): RefreshPreferences {
@@ -173,7 +155,7 @@ function readPreferences(inputs: Inputs, strategy: Strategy): RefreshPreferences
   });
   const maxHealthyPercentage = inputs.percentage("max-healthy-percentage", { min: 100, max: 200 });
   if (maxHealthyPercentage !== undefined && maxHealthyPercentage - minHealthyPercentage > 100) {
-    throw invalid(
+    throw invalidInput(
       "max-healthy-percentage",
       String(maxHealthyPercentage),
       `is more than 100 above min-healthy-percentage (${minHealthyPercentage})`,
@@ -183,7 +165,7 @@ function readPreferences(inputs: Inputs, strategy: Strategy): RefreshPreferences
   const checkpointPercentages = readCheckpoints(inputs);
   const checkpointDelaySeconds = seconds(inputs.duration("checkpoint-delay", { max: "48h" }));
   if (checkpointDelaySeconds !== undefined && checkpointPercentages.length === 0) {
-    throw invalid(
+    throw invalidInput(
       "checkpoint-delay",
       inputs.string("checkpoint-delay") ?? "",
       "is set without checkpoint-percentages",
@@ -194,7 +176,12 @@ function readPreferences(inputs: Inputs, strategy: Strategy): RefreshPreferences
     validate: (name) => (name.length > 255 ? "Write CloudWatch alarm names of up to 255 characters." : undefined),
   });
   if (alarms.length > MAX_ALARMS) {
-    throw invalid("alarms", alarms.join(", "), `names ${alarms.length} alarms`, `AWS takes at most ${MAX_ALARMS}.`);
+    throw invalidInput(
+      "alarms",
+      alarms.join(", "),
+      `names ${alarms.length} alarms`,
+      `AWS takes at most ${MAX_ALARMS}.`,
+    );
   }
   const preferences: RefreshPreferences = {
     minHealthyPercentage,
@@ -222,7 +209,7 @@ function readCheckpoints(inputs: Inputs): number[] {
   const items = inputs.list(input);
   const percentages = items.map((item) => parsePercentage(item, about, { min: 1, max: 100 }));
   if (percentages.some((p, i) => i > 0 && p <= (percentages[i - 1] as number))) {
-    throw invalid(
+    throw invalidInput(
       input,
       items.join(", "),
       "is not in ascending order",
@@ -236,7 +223,7 @@ function refuseRollingOnly(inputs: Inputs): void {
   for (const name of ROLLING_ONLY) {
     const value = inputs.string(name);
     if (value === undefined) continue;
-    throw invalid(
+    throw invalidInput(
       name,
       value,
       'applies to strategy "rolling" only',
@@ -250,7 +237,7 @@ function readUserData(inputs: Inputs, env: NodeJS.ProcessEnv): string | undefine
   const vars = inputs.keyValues("vars");
   if (file === undefined) {
     if (Object.keys(vars).length === 0) return undefined;
-    throw invalid(
+    throw invalidInput(
       "vars",
       Object.keys(vars).join(", "),
       "is set without user-data",
@@ -259,7 +246,7 @@ function readUserData(inputs: Inputs, env: NodeJS.ProcessEnv): string | undefine
   }
   const where = path.resolve(env.GITHUB_WORKSPACE ?? process.cwd(), file);
   if (!existsSync(where)) {
-    throw invalid(
+    throw invalidInput(
       "user-data",
       file,
       "names a file that does not exist",
@@ -267,7 +254,7 @@ function readUserData(inputs: Inputs, env: NodeJS.ProcessEnv): string | undefine
     );
   }
   // renderUserData refuses secret-looking vars, unknown placeholders and user data over AWS's limit.
-  return relabel("vars", () => renderUserData(readFileSync(where, "utf8"), vars));
+  return forInput("vars", () => renderUserData(readFileSync(where, "utf8"), vars));
 }
 
 function readDeployment(inputs: Inputs): DeploymentSettings | undefined {
@@ -281,7 +268,7 @@ function readDeployment(inputs: Inputs): DeploymentSettings | undefined {
   });
   if (environment === undefined) {
     if (environmentUrl === undefined) return undefined;
-    throw invalid(
+    throw invalidInput(
       "environment-url",
       environmentUrl,
       "is set without environment",
@@ -298,32 +285,6 @@ function readDeployment(inputs: Inputs): DeploymentSettings | undefined {
     });
   }
   return { token, environment, ...(environmentUrl !== undefined && { environmentUrl }) };
-}
-
-function invalid(input: string, got: string, problem: string, fix: string): DeployError {
-  return new DeployError({
-    what: `Input "${input}" ${problem}.`,
-    why: `Got "${got}".`,
-    fix,
-    input,
-    code: "InvalidValue",
-  });
-}
-
-/**
- * Runs a parser from another package, which speaks of records and templates rather than
- * inputs, and makes its error name the input (`fallback` unless the error names one).
- */
-function relabel<T>(fallback: string, parse: () => T): T {
-  try {
-    return parse();
-  } catch (error) {
-    if (!isDeployError(error)) throw error;
-    const input = error.input ?? fallback;
-    if (error.input === input && error.what.includes(`"${input}"`)) throw error;
-    const what = error.what.includes(`"${input}"`) ? error.what : `Input "${input}": ${error.what}`;
-    throw new DeployError({ what, why: error.why, fix: error.fix, input, code: error.code, cause: error });
-  }
 }
 
 function seconds(ms: number | undefined): number | undefined {

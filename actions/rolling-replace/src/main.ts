@@ -1,7 +1,8 @@
 import { executeRollout, planRollout } from "@deploy/aws";
 import { actionsLogger, inputs, runContext, saveState, systemClock } from "@deploy/core";
+import { releaseOf } from "@deploy/release";
 import { rolloutContext } from "./context.ts";
-import { finishDeployment, imageRelease, startDeployment } from "./deployment.ts";
+import { finishDeployment, startDeployment } from "./deployment.ts";
 import { readSettings } from "./inputs.ts";
 import { deploymentState, outcomeLine, rolloutFailed, setPlanOutputs, setResultOutputs } from "./result.ts";
 import { planLines, planSummary, resultSummary } from "./summary.ts";
@@ -34,7 +35,9 @@ export async function run(signal: AbortSignal): Promise<void> {
     return;
   }
 
-  const release = settings.release ?? imageRelease(runCtx, region, request.imageId, new Date());
+  // An `ami-id` rollout records a release of the run's commit with that AMI, so that the
+  // deployment's payload is a release either way and promote can find it.
+  const release = settings.release ?? releaseOf(runCtx, { amis: { [region]: request.imageId } }, new Date());
   const deployment =
     settings.deployment && (await startDeployment(settings.deployment, runCtx, release, signal, logger));
   if (deployment) saveState("deployment", deployment);
