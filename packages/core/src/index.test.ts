@@ -23,6 +23,7 @@ describe("@deploy/core", () => {
         "isCancellation",
         "isDeployError",
         "link",
+        "looksLikeSecretName",
         "maskSecrets",
         "memoryLogger",
         "parseBoolean",

@@ -59,8 +59,8 @@ export interface Inputs {
   duration: InputReader<number, InputOptions & Bounds<Duration>>;
   /** Newline- or comma-separated; `validate` checks each item; `[]` when empty. */
   list(name: string, options?: ValidatedInputOptions<string>): string[];
-  /** `KEY=VALUE` lines; `{}` when empty. */
-  keyValues(name: string, options?: InputOptions): Record<string, string>;
+  /** `KEY=VALUE` lines; `{}` when empty. Keys are shell variable names unless `key` checks them. */
+  keyValues(name: string, options?: InputOptions & { key?: Validator<string> }): Record<string, string>;
   /** `T` is what `validate` checks for; without one it is a promise the caller makes. */
   json<T = unknown>(name: string, options: ValidatedInputOptions<unknown> & Given): T;
   json<T = unknown>(name: string, options?: ValidatedInputOptions<unknown>): T | undefined;

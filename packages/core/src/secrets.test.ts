@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from "vitest";
-import { maskSecrets, redact, setSecret } from "./secrets.ts";
+import { looksLikeSecretName, maskSecrets, redact, setSecret } from "./secrets.ts";
 
 let stdout: MockInstance<typeof process.stdout.write>;
 const written = () => stdout.mock.calls.map(([chunk]) => String(chunk)).join("");
@@ -53,5 +53,16 @@ describe("redact", () => {
 
   it("leaves text without secrets alone", () => {
     expect(redact("nothing to hide")).toBe("nothing to hide");
+  });
+});
+
+describe("looksLikeSecretName", () => {
+  it("finds a secret's word in any case and any separator, as a whole word", () => {
+    for (const name of ["DB_PASSWORD", "apiKey", "GITHUB_TOKEN", "client-secret", "KEY", "Passwd"]) {
+      expect(looksLikeSecretName(name), name).toBe(true);
+    }
+    for (const name of ["LOG_LEVEL", "KEYBOARD_LAYOUT", "MONKEY", "TOKENIZER", "APP_PORT"]) {
+      expect(looksLikeSecretName(name), name).toBe(false);
+    }
   });
 });

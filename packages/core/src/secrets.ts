@@ -28,3 +28,18 @@ export function maskSecrets(values: Iterable<string | undefined>): void {
 export function redact(text: string): string {
   return secrets.reduce((result, secret) => result.replaceAll(secret, "***"), text);
 }
+
+const SECRET_WORDS = new Set(["PASSWORD", "PASSWD", "SECRET", "TOKEN", "KEY"]);
+
+/**
+ * A variable name with a word like PASSWORD, SECRET, TOKEN or KEY in it (`DB_PASSWORD`,
+ * `apiKey`, `client-secret`), for refusing secrets where values are not kept secret: user
+ * data, an AMI's recipe environment.
+ */
+export function looksLikeSecretName(name: string): boolean {
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .toUpperCase()
+    .split(/[^A-Z0-9]+/);
+  return words.some((word) => SECRET_WORDS.has(word));
+}

@@ -177,6 +177,20 @@ describe("parseKeyValues", () => {
     expect(error.fix).toBe('Start a key with a letter or _, then use letters, digits and _ only, like "LOG_LEVEL".');
   });
 
+  it("checks keys with `key` instead of as shell names when given one", () => {
+    const key = (k: string) => (k.startsWith("aws:") ? 'Keys starting "aws:" are AWS\'s.' : undefined);
+    expect(parseKeyValues("team:owner=shop\ncost-center=42", "Tags", { key })).toEqual({
+      "team:owner": "shop",
+      "cost-center": "42",
+    });
+    const error = deployErrorFrom(() => parseKeyValues("aws:x=1", 'Input "tags"', { key }));
+    expect([error.what, error.why, error.fix]).toEqual([
+      'Input "tags" has an invalid key.',
+      'Got "aws:x=1".',
+      'Keys starting "aws:" are AWS\'s.',
+    ]);
+  });
+
   it("rejects a key set twice, naming both lines", () => {
     const error = deployErrorFrom(() => parseKeyValues("A=1\n# c\nB=2\nA=3", 'Input "env"'));
     expect([error.what, error.why, error.fix]).toEqual([

@@ -84,8 +84,13 @@ const KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /**
  * `KEY=VALUE` lines. Blank lines and `#` comments are skipped; a value may contain `=`;
  * keys and values are trimmed. A key set twice is an error rather than a silent override.
+ * Keys are shell variable names unless `key` checks them instead (tag keys, say).
  */
-export function parseKeyValues(text: string, about: string | Subject): Record<string, string> {
+export function parseKeyValues(
+  text: string,
+  about: string | Subject,
+  options: { key?: Validator<string> } = {},
+): Record<string, string> {
   const subject = subjectOf(about);
   const lineOfKey = new Map<string, number>();
   const entries: [string, string][] = [];
@@ -102,14 +107,12 @@ export function parseKeyValues(text: string, about: string | Subject): Record<st
       );
     }
     const key = line.slice(0, equals).trim();
-    if (!KEY.test(key)) {
-      throw invalidValue(
-        subject,
-        line,
-        "has an invalid key",
-        'Start a key with a letter or _, then use letters, digits and _ only, like "LOG_LEVEL".',
-      );
-    }
+    const fix = options.key
+      ? options.key(key)
+      : KEY.test(key)
+        ? undefined
+        : 'Start a key with a letter or _, then use letters, digits and _ only, like "LOG_LEVEL".';
+    if (fix !== undefined) throw invalidValue(subject, line, "has an invalid key", fix);
     const earlier = lineOfKey.get(key);
     if (earlier !== undefined) {
       throw invalidValue(

@@ -1,7 +1,6 @@
-import { DeployError } from "@deploy/core";
+import { DeployError, looksLikeSecretName } from "@deploy/core";
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
-const SECRET_WORDS = new Set(["PASSWORD", "PASSWD", "SECRET", "TOKEN", "KEY"]);
 /** AWS's limit on user data, before base64. */
 export const USER_DATA_MAX_BYTES = 16_384;
 
@@ -13,7 +12,7 @@ export const USER_DATA_MAX_BYTES = 16_384;
  */
 export function renderUserData(template: string, vars: Record<string, string>): string {
   for (const name of Object.keys(vars)) {
-    if (looksSecret(name)) {
+    if (looksLikeSecretName(name)) {
       throw new DeployError({
         what: `The user-data variable ${name} looks like a secret.`,
         why: "User data is not secret: anyone who can describe the instance or its launch template can read it.",
@@ -58,13 +57,4 @@ export function renderUserData(template: string, vars: Record<string, string>): 
     });
   }
   return rendered;
-}
-
-/** DB_PASSWORD, apiKey, GITHUB_TOKEN: any word of the name is a secret's word. */
-function looksSecret(name: string): boolean {
-  const words = name
-    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
-    .toUpperCase()
-    .split(/[^A-Z0-9]+/);
-  return words.some((word) => SECRET_WORDS.has(word));
 }
