@@ -11,7 +11,7 @@ export interface ImageInfo {
 
 /** How long a new AMI may stay invisible to DescribeImages (eventual consistency) before it counts as missing. */
 export const IMAGE_VISIBLE_WITHIN_MS = 30_000;
-const AMI_ID = /^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+export const AMI_ID = /^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 
 /**
  * Checks that an AMI can be rolled out in the clients' region: an AMI id (not an SSM

@@ -1,4 +1,8 @@
+export { bakeKey, bakeSettings, shortBakeKey } from "@deploy/release";
 export { awsErrorCode, fromAwsError, isNotFound, isThrottling, isTransient } from "./aws-errors.ts";
+export { describeBaseImageSource, parseBaseImage, resolveBaseImage } from "./bake/base-image.ts";
+export { readRecipe } from "./bake/recipe.ts";
+export type * from "./bake/types.ts";
 export { type AwsClients, awsClients, MAX_ATTEMPTS, resetAwsClients } from "./clients.ts";
 export { describeGroup, groupInfo } from "./group.ts";
 export { checkImage, IMAGE_VISIBLE_WITHIN_MS, type ImageInfo } from "./images.ts";

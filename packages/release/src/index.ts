@@ -1,4 +1,15 @@
 export {
+  BAKE_KEY_SCHEMA,
+  type BakeKeyInput,
+  type BakeKeyRecipeFile,
+  type BakeKeyRequest,
+  type BakeSettings,
+  type BakeSettingValue,
+  bakeKey,
+  bakeSettings,
+  shortBakeKey,
+} from "./bake-key.ts";
+export {
   type DeploymentRecord,
   type DeploymentState,
   type DeploymentStatusOptions,
