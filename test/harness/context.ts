@@ -142,9 +142,17 @@ export function runnerEnv(github: GitHubContext, dirs: RunnerDirs, debug: boolea
 }
 
 /** Context values by dotted path, for `post-if` and input defaults (`${{ github.token }}`). */
-export function contextValues(github: GitHubContext, dirs: RunnerDirs): Record<string, string> {
+export function contextValues(
+  github: GitHubContext,
+  dirs: RunnerDirs,
+  event: Record<string, unknown> = {},
+): Record<string, string> {
   const { name: refName, type: refType } = refParts(github.ref);
+  // From the event payload, as the runner takes `github.event.*`: the repository's name
+  // without its owner is only there.
+  const repositoryName = (event.repository as { name?: unknown } | undefined)?.name;
   return {
+    ...(typeof repositoryName === "string" && { "github.event.repository.name": repositoryName }),
     "github.repository": github.repository,
     "github.repository_id": github.repositoryId,
     "github.repository_owner": github.repository.split("/")[0] ?? "",

@@ -1,6 +1,7 @@
 // The runner's formats, as the harness reads them.
 import { describe, expect, it } from "vitest";
 import { CommandProcessor } from "./commands.ts";
+import { contextValues, defaultEvent, defaultGitHubContext } from "./context.ts";
 import {
   escapeData,
   escapeProperty,
@@ -81,5 +82,22 @@ describe("post-if conditions", () => {
     expect(() => evaluateCondition("contains(github.ref, 'x')", { status: "success", values })).toThrow(
       /not supported/,
     );
+  });
+});
+
+describe("expression values", () => {
+  const dirs = {
+    actionDir: "/a",
+    workspace: "/w",
+    temp: "/t",
+    toolCache: "/c",
+    home: "/h",
+    eventPath: "/e.json",
+  };
+
+  it("takes github.event.repository.name from the event payload, as the runner does", () => {
+    const values = contextValues(defaultGitHubContext, dirs, defaultEvent(defaultGitHubContext));
+    expect(values["github.event.repository.name"]).toBe(defaultGitHubContext.repository.split("/")[1]);
+    expect(contextValues(defaultGitHubContext, dirs, {})["github.event.repository.name"]).toBeUndefined();
   });
 });

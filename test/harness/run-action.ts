@@ -449,8 +449,9 @@ export async function runAction(actionDir: string, options: RunActionOptions = {
       mkdirSync(dir, { recursive: true });
 
     const github: GitHubContext = { ...defaultGitHubContext, ...options.github };
-    writeFileSync(dirs.eventPath, JSON.stringify(options.event ?? defaultEvent(github), null, 2));
-    const values = contextValues(github, dirs);
+    const event = options.event ?? defaultEvent(github);
+    writeFileSync(dirs.eventPath, JSON.stringify(event, null, 2));
+    const values = contextValues(github, dirs, event);
     const debug = options.debug ?? false;
     const inputs = inputEnv(action, options.inputs ?? {}, values);
     const base = { ...runnerEnv(github, dirs, debug), ...inputs };
