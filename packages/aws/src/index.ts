@@ -1,7 +1,10 @@
 export { bakeKey, bakeSettings, shortBakeKey } from "@deploy/release";
 export { awsErrorCode, fromAwsError, isNotFound, isThrottling, isTransient } from "./aws-errors.ts";
 export { describeBaseImageSource, parseBaseImage, resolveBaseImage } from "./bake/base-image.ts";
+export { COPY_TIMEOUT_MS, type DistributeRequest, type Distribution, distribute } from "./bake/distribute.ts";
+export { type ImageWait, imageSnapshots, isEncrypted, waitForImage } from "./bake/image-wait.ts";
 export { readRecipe } from "./bake/recipe.ts";
+export { accountIds, refuseAwsManagedKeys, shareImage } from "./bake/share.ts";
 export type * from "./bake/types.ts";
 export { type AwsClients, awsClients, MAX_ATTEMPTS, resetAwsClients } from "./clients.ts";
 export { describeGroup, groupInfo } from "./group.ts";
