@@ -1,16 +1,8 @@
-import { DeployError } from "@deploy/core";
+import { deployErrorFrom } from "@deploy/core";
 import { describe, expect, it } from "vitest";
 import { describeBaseImageSource, parseBaseImage } from "./base-image.ts";
 
-function parseError(text: string, input?: string): DeployError {
-  try {
-    parseBaseImage(text, input);
-  } catch (error) {
-    if (error instanceof DeployError) return error;
-    throw error;
-  }
-  throw new Error(`parseBaseImage accepted "${text}"`);
-}
+const parseError = (text: string, input?: string) => deployErrorFrom(() => parseBaseImage(text, input));
 
 describe("parseBaseImage", () => {
   it("reads an AMI id, long or short", () => {
