@@ -1,10 +1,19 @@
 export { bakeKey, bakeSettings, shortBakeKey } from "@deploy/release";
 export { awsErrorCode, fromAwsError, isNotFound, isThrottling, isTransient } from "./aws-errors.ts";
+export { bake } from "./bake/bake.ts";
 export { describeBaseImageSource, parseBaseImage, resolveBaseImage } from "./bake/base-image.ts";
+export {
+  builderUserData,
+  DEAD_MANS_SWITCH_MARGIN_MINUTES,
+  SSM_ONLINE_TIMEOUT_MS,
+} from "./bake/builder.ts";
 export { COPY_TIMEOUT_MS, type DistributeRequest, type Distribution, distribute } from "./bake/distribute.ts";
+export { type AmiNameVars, type BakedImage, findBakedImage, renderAmiName } from "./bake/image.ts";
 export { type ImageWait, imageSnapshots, isEncrypted, waitForImage } from "./bake/image-wait.ts";
 export { readRecipe } from "./bake/recipe.ts";
+export { checkRecipeEnv, TAIL_LINES } from "./bake/recipe-run.ts";
 export { accountIds, refuseAwsManagedKeys, shareImage } from "./bake/share.ts";
+export { type Swept, sweepRun } from "./bake/sweep.ts";
 export type * from "./bake/types.ts";
 export { type AwsClients, awsClients, MAX_ATTEMPTS, resetAwsClients } from "./clients.ts";
 export { describeGroup, groupInfo } from "./group.ts";

@@ -80,6 +80,8 @@ export interface RecipeResult {
   exitCode: number;
   /** The last lines of output, for the log and the error. */
   outputTail: string;
+  /** Each recipe file as it ran (one SSM command each), in order. */
+  files?: { path: string; status: RecipeResult["status"]; exitCode: number; ms: number }[];
 }
 
 export interface BakeResult {
