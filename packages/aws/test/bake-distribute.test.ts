@@ -1,10 +1,11 @@
-import { CancelledError, DeployError, memoryLogger } from "@deploy/core";
+import { CancelledError, DeployError } from "@deploy/core";
 import type { WorldFile } from "@deploy/sim";
 import { describe, expect, it } from "vitest";
 import { type DistributeRequest, type Distribution, distribute } from "../src/bake/distribute.ts";
 import { accountIds } from "../src/bake/share.ts";
-import type { BakeContext, BakePhase, CreatedResource } from "../src/bake/types.ts";
+import type { CreatedResource } from "../src/bake/types.ts";
 import { resourceTags, type Tag } from "../src/tags.ts";
+import { type BakeTestContext, bakeContext } from "./bake-sim.ts";
 import { type RolloutSim, RUN, useRolloutSim } from "./rollout-sim.ts";
 
 const SOURCE_REGION = "eu-west-1";
@@ -47,30 +48,12 @@ function request(overrides: Partial<DistributeRequest> = {}): DistributeRequest 
   };
 }
 
-type Context = BakeContext & {
-  logger: ReturnType<typeof memoryLogger>;
-  created: CreatedResource[];
-  phases: BakePhase[];
-};
-
-function context(t: RolloutSim, overrides: { signal?: AbortSignal } = {}): Context {
-  const created: CreatedResource[] = [];
-  const phases: BakePhase[] = [];
-  return {
-    clock: t.sim.world.clock,
-    signal: new AbortController().signal,
-    logger: memoryLogger(),
-    run: RUN,
-    onCreated: (r) => created.push(r),
-    onPhase: (p) => phases.push(p),
-    created,
-    phases,
-    ...overrides,
-  };
-}
-
 /** Distributes, measuring the virtual time it took. */
-async function timed(t: RolloutSim, ctx: Context, req: DistributeRequest): Promise<Distribution & { ms: number }> {
+async function timed(
+  t: RolloutSim,
+  ctx: BakeTestContext,
+  req: DistributeRequest,
+): Promise<Distribution & { ms: number }> {
   const start = t.sim.world.clock.now();
   const result = await distribute(ctx, req);
   return { ...result, ms: t.sim.world.clock.now() - start };
@@ -102,10 +85,10 @@ describe("distribute: copies", () => {
   const t = useRolloutSim(() => world());
 
   it("copies to three regions side by side, in about one copy's time, tagged like the source with this run's tags", async () => {
-    const one = await timed(t, context(t), request({ copyToRegions: ["sa-east-1"] }));
+    const one = await timed(t, bakeContext(t), request({ copyToRegions: ["sa-east-1"] }));
     t.sim.world.calls.reset();
 
-    const ctx = context(t);
+    const ctx = bakeContext(t);
     const start = t.sim.world.clock.now();
     // The source region and a repeat are skipped.
     const three = await timed(t, ctx, request({ copyToRegions: [...REGIONS, SOURCE_REGION, "us-east-1"] }));
@@ -136,7 +119,7 @@ describe("distribute: copies", () => {
 
   it("tags copies with this run's suite tags even when the source came from an earlier run", async () => {
     const earlier = SOURCE_TAGS.map((t) => (t.Key === "deploy:run" ? { ...t, Value: "4100-2" } : t));
-    const { amis } = await distribute(context(t), request({ copyToRegions: ["us-east-1"], tags: earlier }));
+    const { amis } = await distribute(bakeContext(t), request({ copyToRegions: ["us-east-1"], tags: earlier }));
     expect(tagRecord(imageIn(t, "us-east-1", amis["us-east-1"]).tags)).toMatchObject({
       "deploy:run": "4242-1",
       "deploy:bake-key": BAKE_KEY,
@@ -147,7 +130,7 @@ describe("distribute: copies", () => {
 
   it("encrypts each copy with its region's KMS key, and with the default EBS key where none is given", async () => {
     const kmsKeyIds = { "us-east-1": KMS("us-east-1"), "eu-central-1": KMS("eu-central-1") };
-    const ctx = context(t);
+    const ctx = bakeContext(t);
     const { amis } = await distribute(ctx, request({ encrypt: true, kmsKeyIds }));
     for (const region of ["us-east-1", "eu-central-1"]) {
       expect(imageIn(t, region, amis[region])).toMatchObject({ encrypted: true, kmsKeyId: KMS(region) });
@@ -164,7 +147,7 @@ describe("distribute: copies", () => {
   });
 
   it("gives up at the deadline, naming the copy's region and the timeout input", async () => {
-    const ctx = context(t);
+    const ctx = bakeContext(t);
     const error = await failure(
       distribute(ctx, request({ copyToRegions: ["us-east-1"], deadline: t.sim.world.clock.now() + 60_000 })),
     );
@@ -213,7 +196,7 @@ describe("distribute: copies already there", () => {
   );
 
   it("reuses an available copy, waits for a pending one, and copies only where none is usable", async () => {
-    const ctx = context(t);
+    const ctx = bakeContext(t);
     const result = await distribute(ctx, request());
     expect(callsOf(t, "ec2:CopyImage").map((c) => c.region)).toEqual(["ap-southeast-2"]);
     expect(result.copied).toEqual(["ap-southeast-2"]);
@@ -230,9 +213,9 @@ describe("distribute: copies already there", () => {
   });
 
   it("makes no change at all the second time", async () => {
-    const first = await distribute(context(t), request());
+    const first = await distribute(bakeContext(t), request());
     t.sim.world.calls.reset();
-    const second = await distribute(context(t), request());
+    const second = await distribute(bakeContext(t), request());
     expect(second.amis).toEqual(first.amis);
     expect(second.copied).toEqual([]);
     expect(t.sim.world.calls.mutating()).toEqual([]);
@@ -244,7 +227,7 @@ describe("distribute: failed copies", () => {
 
   it("fails naming the region whose copy failed, once the other copies are available", async () => {
     t.sim.world.faults.failImageCreations = 1;
-    const ctx = context(t);
+    const ctx = bakeContext(t);
     const error = await failure(distribute(ctx, request()));
     const states = Object.fromEntries(REGIONS.map((r) => [r, imagesIn(t, r).map((i) => i.state)]));
     const failed = REGIONS.filter((r) => states[r]?.includes("failed"));
@@ -258,7 +241,7 @@ describe("distribute: failed copies", () => {
 
   it("names every region when several copies fail", async () => {
     t.sim.world.faults.failImageCreations = 2;
-    const error = await failure(distribute(context(t), request()));
+    const error = await failure(distribute(bakeContext(t), request()));
     const failed = REGIONS.filter((r) => imagesIn(t, r).some((i) => i.state === "failed"));
     expect(failed).toHaveLength(2);
     expect(error.code).toBe("CopyFailed");
@@ -270,7 +253,7 @@ describe("distribute: failed copies", () => {
 
   it("stops waiting at once when cancelled, having reported every copy it started", async () => {
     const controller = new AbortController();
-    const ctx = context(t, { signal: controller.signal });
+    const ctx = bakeContext(t, { signal: controller.signal });
     const running = distribute(ctx, request()).catch((e: unknown) => e);
     await t.sim.world.clock.sleep(90_000);
     const cancelledAt = t.sim.world.clock.now();
@@ -291,7 +274,7 @@ describe("distribute: sharing", () => {
   const t = useRolloutSim(() => world());
 
   it("gives each account launch permission on every region's AMI and create-volume permission on its snapshots, once", async () => {
-    const ctx = context(t);
+    const ctx = bakeContext(t);
     const result = await distribute(ctx, request({ shareWithAccounts: [...ACCOUNTS, ACCOUNTS[0] as string] }));
     expect(result.sharedWith).toEqual(ACCOUNTS);
     expect(ctx.phases).toEqual(["copying", "sharing"]);
@@ -304,18 +287,18 @@ describe("distribute: sharing", () => {
     expect(callsOf(t, "ec2:ModifyImageAttribute")).toHaveLength(4);
 
     t.sim.world.calls.reset();
-    const again = await distribute(context(t), request({ shareWithAccounts: ACCOUNTS }));
+    const again = await distribute(bakeContext(t), request({ shareWithAccounts: ACCOUNTS }));
     expect(again).toEqual({ ...result, copied: [] });
     expect(t.sim.world.calls.mutating()).toEqual([]);
   });
 
   it("adds only the accounts not granted yet", async () => {
     const first = await distribute(
-      context(t),
+      bakeContext(t),
       request({ copyToRegions: [], shareWithAccounts: [ACCOUNTS[0] as string] }),
     );
     t.sim.world.calls.reset();
-    await distribute(context(t), request({ copyToRegions: [], shareWithAccounts: ACCOUNTS }));
+    await distribute(bakeContext(t), request({ copyToRegions: [], shareWithAccounts: ACCOUNTS }));
     expect(imageIn(t, SOURCE_REGION, first.amis[SOURCE_REGION]).launchPermissions.sort()).toEqual(ACCOUNTS);
     expect(t.sim.world.calls.mutating().map((c) => c.operation)).toEqual([
       "ec2:ModifyImageAttribute",
@@ -332,7 +315,7 @@ describe("distribute: sharing", () => {
     for (const [kmsKeyIds, refused] of cases) {
       const error = await failure(
         distribute(
-          context(t),
+          bakeContext(t),
           request({
             copyToRegions: ["us-east-1", "eu-central-1"],
             encrypt: true,
@@ -353,14 +336,17 @@ describe("distribute: sharing", () => {
 
   it("shares encrypted copies when every region has a customer managed key", async () => {
     const kmsKeyIds = Object.fromEntries(REGIONS.map((r) => [r, KMS(r)]));
-    const { amis } = await distribute(context(t), request({ encrypt: true, kmsKeyIds, shareWithAccounts: ACCOUNTS }));
+    const { amis } = await distribute(
+      bakeContext(t),
+      request({ encrypt: true, kmsKeyIds, shareWithAccounts: ACCOUNTS }),
+    );
     for (const region of REGIONS)
       expect(imageIn(t, region, amis[region])).toMatchObject({ encrypted: true, launchPermissions: ACCOUNTS });
   });
 
   it("gives the same result with 20% of calls throttled", { timeout: THROTTLED_TIMEOUT_MS }, async () => {
     t.sim.world.faults.add({ operation: "*", kind: "throttle", rate: 0.2 });
-    const result = await distribute(context(t), request({ shareWithAccounts: ACCOUNTS }));
+    const result = await distribute(bakeContext(t), request({ shareWithAccounts: ACCOUNTS }));
     expect(t.sim.world.calls.records.some((c) => c.error === "RequestLimitExceeded")).toBe(true);
     expect(Object.keys(result.amis)).toEqual([SOURCE_REGION, ...REGIONS]);
     for (const region of REGIONS) {

@@ -1,8 +1,9 @@
-import { CopyImageCommand, DescribeImagesCommand, type Image } from "@aws-sdk/client-ec2";
+import { CopyImageCommand, type Image } from "@aws-sdk/client-ec2";
 import { DeployError, isCancellation } from "@deploy/core";
 import { fromAwsError } from "../aws-errors.ts";
-import { type AwsClients, awsClients } from "../clients.ts";
-import { resourceTags, TAG, type Tag, withUserTags } from "../tags.ts";
+import { awsClients } from "../clients.ts";
+import { resourceTags, type Tag, withUserTags } from "../tags.ts";
+import { findBakedImage } from "./image.ts";
 import { type ImageWait, isEncrypted, waitForImage } from "./image-wait.ts";
 import { accountIds, refuseAwsManagedKeys, shareImage } from "./share.ts";
 import type { BakeContext } from "./types.ts";
@@ -129,12 +130,12 @@ async function copyToRegions(
 /** The region's image for the bake key if it has one, or a new copy, reported as soon as it exists. */
 async function startCopy(ctx: BakeContext, request: CopyRequest, region: string): Promise<StartedCopy> {
   const clients = awsClients(region);
-  const existing = await findImageForKey(clients, request.bakeKey);
+  const existing = await findBakedImage(clients, request.bakeKey);
   if (existing) {
     ctx.logger.info(
-      `${region} already has AMI ${existing.ImageId} for this bake key (${existing.State}): no copy needed.`,
+      `${region} already has AMI ${existing.imageId} for this bake key (${existing.state}): no copy needed.`,
     );
-    return { region, imageId: existing.ImageId as string, copied: false };
+    return { region, imageId: existing.imageId, copied: false };
   }
   const kmsKeyId = request.encrypted ? request.kmsKeyIds[region] : undefined;
   const tags = withUserTags(
@@ -166,25 +167,6 @@ async function startCopy(ctx: BakeContext, request: CopyRequest, region: string)
   const encryption = request.encrypted ? `, encrypted with ${kmsKeyId ?? "the region's default EBS key"}` : "";
   ctx.logger.info(`Copying AMI ${request.imageId} to ${region} as ${imageId}${encryption}.`);
   return { region, imageId, copied: true };
-}
-
-/** An image of this account for the bake key: an available one, else one still being made. */
-async function findImageForKey(clients: AwsClients, bakeKey: string): Promise<Image | undefined> {
-  try {
-    const { Images = [] } = await clients.ec2.send(
-      new DescribeImagesCommand({
-        Owners: ["self"],
-        Filters: [
-          { Name: `tag:${TAG.bakeKey}`, Values: [bakeKey] },
-          { Name: `tag:${TAG.role}`, Values: ["image"] },
-          { Name: "state", Values: ["available", "pending"] },
-        ],
-      }),
-    );
-    return Images.find((i) => i.State === "available") ?? Images[0];
-  } catch (error) {
-    throw fromAwsError(error, `look for an AMI with bake key ${bakeKey} in ${clients.region}`);
-  }
 }
 
 /**
