@@ -150,9 +150,9 @@ async function bakeNew(
       Name: `deploy bake-ami builder ${shortBakeKey(what.key)}`,
     }),
   });
-  ctx.onCreated?.({ kind: "instance", region, instanceId });
-  ctx.logger.info(`Launched the builder ${instanceId} (${request.instanceType}) in ${region}.`);
   try {
+    ctx.onCreated?.({ kind: "instance", region, instanceId });
+    ctx.logger.info(`Launched the builder ${instanceId} (${request.instanceType}) in ${region}.`);
     await waitUntilReady(clients, instanceId, wait);
     phases.enter("configuring");
     const files = await runRecipe(clients, instanceId, request.recipe, request.recipeEnv, wait);
@@ -193,7 +193,7 @@ async function imageBuilder(
     if (!isDeployError(error)) throw error;
     if (error.code === "Timeout") throw stillPending(imageId, error);
     if (error.code === "ImageFailed" && !adopted) {
-      const deleted = await discardImage(clients, { ImageId: imageId });
+      const deleted = await discardImage(clients, { ImageId: imageId }, { clock: ctx.clock });
       ctx.logger.info(
         `Deregistered the failed AMI ${imageId}${deleted.length ? ` and deleted ${deleted.join(", ")}` : ""}.`,
       );

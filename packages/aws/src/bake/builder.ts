@@ -236,36 +236,46 @@ export async function stopBuilder(clients: AwsClients, instanceId: string, wait:
 }
 
 /**
- * Terminates the builder and waits until AWS shows it going. It runs whatever happened
- * before (a failure, a cancellation), so it has a signal and a deadline of its own: a
- * builder launched a moment ago can answer NotFound, which is retried for a while.
- * Never throws: what it could not do is logged, and the post step's sweep does it.
+ * TerminateInstances, retried while AWS does not show a new instance yet (NotFound, for a
+ * while) or throttles. Its own deadline and signal: it runs after whatever happened
+ * before, a cancellation included. Rejects with the last AWS error, as a DeployError.
+ */
+export async function terminateInstances(clients: AwsClients, instanceIds: string[], clock: Clock): Promise<void> {
+  const what = `terminate ${instanceIds.join(", ")} in ${clients.region}`;
+  try {
+    await poll({
+      describe: `${instanceIds.join(", ")} to accept termination`,
+      timeoutMs: TERMINATE_RETRY_MS,
+      intervalMs: 2_000,
+      clock,
+      isRetryable: isTransient,
+      check: async () => {
+        await clients.ec2.send(new TerminateInstancesCommand({ InstanceIds: instanceIds }));
+        return { done: true, value: undefined };
+      },
+    });
+  } catch (error) {
+    throw fromAwsError(error, what);
+  }
+}
+
+/**
+ * Terminates the builder and waits until AWS shows it going. Never throws: what it could
+ * not do is logged, and the post step's sweep does it.
  */
 export async function terminateBuilder(
   clients: AwsClients,
   instanceId: string,
   wait: Pick<BakeWait, "clock" | "logger">,
 ): Promise<boolean> {
-  const signal = new AbortController().signal;
-  const options = {
-    deadline: wait.clock.now() + TERMINATE_RETRY_MS,
-    intervalMs: 2_000,
-    clock: wait.clock,
-    signal,
-    isRetryable: isTransient,
-  };
   try {
+    await terminateInstances(clients, [instanceId], wait.clock);
     await poll({
-      ...options,
-      describe: `builder ${instanceId} to accept termination`,
-      check: async () => {
-        await clients.ec2.send(new TerminateInstancesCommand({ InstanceIds: [instanceId] }));
-        return { done: true, value: undefined };
-      },
-    });
-    await poll({
-      ...options,
       describe: `builder ${instanceId} to terminate`,
+      timeoutMs: TERMINATE_RETRY_MS,
+      intervalMs: 2_000,
+      clock: wait.clock,
+      isRetryable: isTransient,
       check: async () => {
         const state = (await describeInstance(clients, instanceId))?.State?.Name;
         return state === "shutting-down" || state === "terminated"

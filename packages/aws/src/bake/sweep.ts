@@ -6,12 +6,12 @@ import {
   type Image,
   type Instance,
   type Snapshot,
-  TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
 import { DeployError } from "@deploy/core";
 import { fromAwsError, isNotFound } from "../aws-errors.ts";
 import { type AwsClients, awsClients } from "../clients.ts";
 import { runTagValue, TAG } from "../tags.ts";
+import { terminateInstances } from "./builder.ts";
 import { describeOwnImages, discardImage } from "./image.ts";
 import { imageSnapshots } from "./image-wait.ts";
 import type { BakeContext } from "./types.ts";
@@ -62,7 +62,7 @@ async function sweepRegion(ctx: BakeContext, clients: AwsClients, swept: Swept):
 
   const builders = (await describeBuilders(clients, ofRun("builder"))).map((i) => i.InstanceId as string);
   if (builders.length > 0) {
-    await terminate(clients, builders);
+    await terminateInstances(clients, builders, ctx.clock);
     swept.terminated.push(...builders);
     ctx.logger.info(`Terminated the builder${builders.length === 1 ? "" : "s"} ${builders.join(", ")} in ${region}.`);
   }
@@ -70,7 +70,7 @@ async function sweepRegion(ctx: BakeContext, clients: AwsClients, swept: Swept):
   const images = await describeOwnImages(clients, ofRun("image"));
   const unfinished = images.filter((i) => i.State === "pending" || i.State === "failed");
   for (const image of unfinished) {
-    swept.deletedSnapshots.push(...(await discardImage(clients, image)));
+    swept.deletedSnapshots.push(...(await discardImage(clients, image, ctx)));
     swept.deregistered.push(image.ImageId as string);
     ctx.logger.info(`Deregistered AMI ${image.ImageId} in ${region} (${image.State}) with its snapshots.`);
   }
@@ -110,14 +110,6 @@ async function describeBuilders(clients: AwsClients, filters: Filter[]): Promise
     throw fromAwsError(error, `list this run's builders in ${clients.region}`);
   }
   return instances;
-}
-
-async function terminate(clients: AwsClients, instanceIds: string[]): Promise<void> {
-  try {
-    await clients.ec2.send(new TerminateInstancesCommand({ InstanceIds: instanceIds }));
-  } catch (error) {
-    throw fromAwsError(error, `terminate ${instanceIds.join(", ")} in ${clients.region}`);
-  }
 }
 
 async function describeSnapshots(clients: AwsClients, filters: Filter[]): Promise<Snapshot[]> {
