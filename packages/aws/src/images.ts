@@ -1,4 +1,4 @@
-import { DescribeImagesCommand, type Image } from "@aws-sdk/client-ec2";
+import { DescribeImagesCommand } from "@aws-sdk/client-ec2";
 import { type Clock, DeployError, poll } from "@deploy/core";
 import { fromAwsError, isNotFound, isThrottling } from "./aws-errors.ts";
 import type { AwsClients } from "./clients.ts";
@@ -25,25 +25,9 @@ export async function checkImage(
 ): Promise<ImageInfo> {
   const { region } = clients;
   if (!AMI_ID.test(imageId)) throw notAnAmiId(imageId);
-  const start = wait.clock.now();
-  const { value: image } = await poll<Image | undefined>({
-    describe: `AMI ${imageId} to be visible in ${region}`,
-    // The poller's own deadline only backs up the visibility window decided in check().
-    timeoutMs: 2 * IMAGE_VISIBLE_WITHIN_MS,
-    intervalMs: 2_000,
-    clock: wait.clock,
-    ...(wait.signal && { signal: wait.signal }),
-    isRetryable: isThrottling,
-    check: async () => {
-      try {
-        const answer = await clients.ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }));
-        return { done: true, value: answer.Images?.[0] };
-      } catch (error) {
-        if (!isNotFound(error)) throw isThrottling(error) ? error : fromAwsError(error, `describe the AMI ${imageId}`);
-        if (wait.clock.now() - start >= IMAGE_VISIBLE_WITHIN_MS) return { done: true, value: undefined };
-        return { done: false, progress: "not found yet (a new AMI can take a moment to show)" };
-      }
-    },
+  const image = await onVisibleImage(clients, imageId, `describe the AMI ${imageId}`, wait, async () => {
+    const answer = await clients.ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }));
+    return answer.Images?.[0];
   });
   if (!image) throw missing(imageId, region);
   if (image.State !== "available") {
@@ -58,6 +42,41 @@ export async function checkImage(
     });
   }
   return { id: imageId, name: image.Name, architecture: image.Architecture };
+}
+
+/**
+ * Makes a call about an AMI until AWS shows the AMI: NotFound is retried for
+ * IMAGE_VISIBLE_WITHIN_MS (a new AMI can take a moment to show), then means that the AMI
+ * does not exist (undefined). Throttling is retried too; any other error is a DeployError
+ * saying what was being done.
+ */
+export async function onVisibleImage<T>(
+  clients: AwsClients,
+  imageId: string,
+  doing: string,
+  wait: { clock: Clock; signal?: AbortSignal },
+  call: () => Promise<T>,
+): Promise<T | undefined> {
+  const start = wait.clock.now();
+  const { value } = await poll<T | undefined>({
+    describe: `AMI ${imageId} to be visible in ${clients.region}`,
+    // The poller's own deadline only backs up the visibility window decided below.
+    timeoutMs: 2 * IMAGE_VISIBLE_WITHIN_MS,
+    intervalMs: 2_000,
+    clock: wait.clock,
+    ...(wait.signal && { signal: wait.signal }),
+    isRetryable: isThrottling,
+    check: async () => {
+      try {
+        return { done: true, value: await call() };
+      } catch (error) {
+        if (!isNotFound(error)) throw isThrottling(error) ? error : fromAwsError(error, doing);
+        if (wait.clock.now() - start >= IMAGE_VISIBLE_WITHIN_MS) return { done: true, value: undefined };
+        return { done: false, progress: "not found yet (a new AMI can take a moment to show)" };
+      }
+    },
+  });
+  return value;
 }
 
 function notAnAmiId(imageId: string): DeployError {

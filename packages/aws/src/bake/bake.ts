@@ -3,12 +3,13 @@ import { bakeKey, bakeSettings, shortBakeKey } from "@deploy/release";
 import { type AwsClients, awsClients } from "../clients.ts";
 import { resourceTags, type Tag, withUserTags } from "../tags.ts";
 import { resolveBaseImage } from "./base-image.ts";
-import { type BakeWait, launchBuilder, stopBuilder, terminateBuilder, waitUntilReady } from "./builder.ts";
+import { launchBuilder, stopBuilder, terminateBuilder, waitUntilReady } from "./builder.ts";
 import { distribute } from "./distribute.ts";
 import { type BakedImage, createImage, discardImage, findBakedImage, renderAmiName } from "./image.ts";
 import { waitForImage } from "./image-wait.ts";
 import { checkRecipeEnv, type FileResult, runRecipe } from "./recipe-run.ts";
 import type { BakeContext, BakePhase, BakeRequest, BakeResult, RecipeResult, ResolvedBaseImage } from "./types.ts";
+import type { BakeWait } from "./wait.ts";
 
 /**
  * Bakes the AMI a request describes, or finds it: the bake key (base AMI, recipe, image,

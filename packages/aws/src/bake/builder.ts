@@ -10,11 +10,12 @@ import {
   TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
 import { DescribeInstanceInformationCommand } from "@aws-sdk/client-ssm";
-import { type Clock, DeployError, isDeployError, type Logger, poll } from "@deploy/core";
+import { type Clock, DeployError, isDeployError, poll } from "@deploy/core";
 import { fromAwsError, isTransient } from "../aws-errors.ts";
 import type { AwsClients } from "../clients.ts";
 import type { Tag } from "../tags.ts";
 import type { BakeRequest } from "./types.ts";
+import { type BakeWait, bakePoll } from "./wait.ts";
 
 /**
  * The builder: the instance a recipe runs on and an AMI is made from. It needs no key pair
@@ -28,16 +29,6 @@ export const DEAD_MANS_SWITCH_MARGIN_MINUTES = 15;
 export const SSM_ONLINE_TIMEOUT_MS = 15 * 60_000;
 /** Long enough for a new instance to become visible to TerminateInstances; short enough for the 7.5 s after SIGINT. */
 const TERMINATE_RETRY_MS = 30_000;
-
-/** How a bake waits: the poller's shared settings. */
-export interface BakeWait {
-  clock: Clock;
-  signal: AbortSignal;
-  logger: Logger;
-  /** Epoch ms on `clock`: the request's timeout from the bake's start. */
-  deadline: number;
-  intervalMs: number;
-}
 
 export interface BuilderSpec {
   imageId: string;
@@ -160,16 +151,10 @@ const GONE = new Set(["shutting-down", "terminated", "stopping", "stopped"]);
 export async function waitUntilReady(clients: AwsClients, instanceId: string, wait: BakeWait): Promise<void> {
   const request = { instanceId, region: clients.region };
   try {
-    await poll({
-      describe: `builder ${instanceId} to run with its SSM agent online`,
-      deadline: Math.min(wait.deadline, wait.clock.now() + SSM_ONLINE_TIMEOUT_MS),
-      intervalMs: wait.intervalMs,
-      timeoutInput: "timeout",
-      clock: wait.clock,
-      signal: wait.signal,
-      logger: wait.logger,
-      isRetryable: isTransient,
-      check: async () => {
+    await bakePoll(
+      wait,
+      `builder ${instanceId} to run with its SSM agent online`,
+      async () => {
         const instance = await describeInstance(clients, instanceId);
         const state = instance?.State?.Name;
         if (!state) return { done: false, progress: "not visible yet" };
@@ -179,7 +164,8 @@ export async function waitUntilReady(clients: AwsClients, instanceId: string, wa
           return { done: false, progress: "running, SSM agent not online" };
         return { done: true, value: undefined };
       },
-    });
+      Math.min(wait.deadline, wait.clock.now() + SSM_ONLINE_TIMEOUT_MS),
+    );
   } catch (error) {
     if (isDeployError(error) && error.code === "Timeout") throw agentMissing(request, error);
     throw error;
@@ -214,24 +200,14 @@ export async function stopBuilder(clients: AwsClients, instanceId: string, wait:
   } catch (error) {
     throw fromAwsError(error, `stop the builder ${instanceId}`);
   }
-  await poll({
-    describe: `builder ${instanceId} to stop`,
-    deadline: wait.deadline,
-    intervalMs: wait.intervalMs,
-    timeoutInput: "timeout",
-    clock: wait.clock,
-    signal: wait.signal,
-    logger: wait.logger,
-    isRetryable: isTransient,
-    check: async () => {
-      const instance = await describeInstance(clients, instanceId);
-      const state = instance?.State?.Name;
-      if (state === "stopped") return { done: true, value: undefined };
-      if (state === "shutting-down" || state === "terminated") {
-        throw builderEnded({ instanceId, region: clients.region }, instance);
-      }
-      return { done: false, progress: state ?? "not visible yet" };
-    },
+  await bakePoll(wait, `builder ${instanceId} to stop`, async () => {
+    const instance = await describeInstance(clients, instanceId);
+    const state = instance?.State?.Name;
+    if (state === "stopped") return { done: true, value: undefined };
+    if (state === "shutting-down" || state === "terminated") {
+      throw builderEnded({ instanceId, region: clients.region }, instance);
+    }
+    return { done: false, progress: state ?? "not visible yet" };
   });
 }
 

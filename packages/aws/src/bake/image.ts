@@ -5,11 +5,11 @@ import {
   type Filter,
   type Image,
 } from "@aws-sdk/client-ec2";
-import { type Clock, DeployError, poll } from "@deploy/core";
+import { type Clock, DeployError } from "@deploy/core";
 import { shortBakeKey } from "@deploy/release";
-import { awsErrorCode, fromAwsError, isNotFound, isThrottling } from "../aws-errors.ts";
+import { awsErrorCode, fromAwsError } from "../aws-errors.ts";
 import type { AwsClients } from "../clients.ts";
-import { IMAGE_VISIBLE_WITHIN_MS } from "../images.ts";
+import { onVisibleImage } from "../images.ts";
 import { TAG, type Tag, tagValue } from "../tags.ts";
 
 export interface BakedImage {
@@ -115,9 +115,8 @@ async function sameNameSameKey(clients: AwsClients, image: NewImage): Promise<st
 /**
  * Deregisters an AMI that will never be used (failed, or left pending by a cancelled run)
  * together with its snapshots. Returns the snapshots deleted; one AWS could not delete yet
- * (still pending) keeps its tags, so the post step's sweep finds it. A NotFound is a new
- * image AWS does not show yet for a while (IMAGE_VISIBLE_WITHIN_MS), then an image
- * already gone, which is not an error.
+ * (still pending) keeps its tags, so the post step's sweep finds it. An image AWS does not
+ * show (yet, or any more) is retried for a while, then taken to be gone already.
  */
 export async function discardImage(
   clients: AwsClients,
@@ -125,33 +124,21 @@ export async function discardImage(
   wait: { clock: Clock; signal?: AbortSignal },
 ): Promise<string[]> {
   const imageId = image.ImageId as string;
-  const start = wait.clock.now();
-  const { value } = await poll<string[]>({
-    describe: `AMI ${imageId} in ${clients.region} to be deregistered`,
-    timeoutMs: 2 * IMAGE_VISIBLE_WITHIN_MS,
-    intervalMs: 2_000,
-    clock: wait.clock,
-    ...(wait.signal && { signal: wait.signal }),
-    isRetryable: isThrottling,
-    check: async () => {
-      try {
-        const answer = await clients.ec2.send(
-          new DeregisterImageCommand({ ImageId: imageId, DeleteAssociatedSnapshots: true }),
-        );
-        const deleted = (answer.DeleteSnapshotResults ?? []).flatMap((r) =>
-          r.ReturnCode === "success" && r.SnapshotId ? [r.SnapshotId] : [],
-        );
-        return { done: true, value: deleted };
-      } catch (error) {
-        if (!isNotFound(error)) {
-          throw isThrottling(error) ? error : fromAwsError(error, `deregister AMI ${imageId} in ${clients.region}`);
-        }
-        if (wait.clock.now() - start >= IMAGE_VISIBLE_WITHIN_MS) return { done: true, value: [] };
-        return { done: false, progress: "not visible yet" };
-      }
+  const deleted = await onVisibleImage(
+    clients,
+    imageId,
+    `deregister AMI ${imageId} in ${clients.region}`,
+    wait,
+    async () => {
+      const answer = await clients.ec2.send(
+        new DeregisterImageCommand({ ImageId: imageId, DeleteAssociatedSnapshots: true }),
+      );
+      return (answer.DeleteSnapshotResults ?? []).flatMap((r) =>
+        r.ReturnCode === "success" && r.SnapshotId ? [r.SnapshotId] : [],
+      );
     },
-  });
-  return value;
+  );
+  return deleted ?? [];
 }
 
 /** AWS's rule for AMI names. */

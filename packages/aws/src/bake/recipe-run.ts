@@ -1,9 +1,9 @@
 import { type CommandInvocationStatus, GetCommandInvocationCommand, SendCommandCommand } from "@aws-sdk/client-ssm";
-import { DeployError, formatDuration, poll } from "@deploy/core";
+import { DeployError, formatDuration } from "@deploy/core";
 import { fromAwsError, isTransient } from "../aws-errors.ts";
 import type { AwsClients } from "../clients.ts";
-import type { BakeWait } from "./builder.ts";
 import type { RecipeFile, RecipeResult } from "./types.ts";
+import { type BakeWait, bakePoll } from "./wait.ts";
 
 /**
  * Runs the recipe on the builder over SSM Run Command (AWS-RunShellScript): one command per
@@ -145,22 +145,12 @@ async function runFile(
   } catch (error) {
     throw fromAwsError(error, `send the recipe file ${file.path} to the builder ${instanceId}`);
   }
-  const { value } = await poll({
-    describe: `recipe file ${file.path} to finish on ${instanceId}`,
-    deadline: wait.deadline,
-    intervalMs: wait.intervalMs,
-    timeoutInput: "timeout",
-    clock: wait.clock,
-    signal: wait.signal,
-    logger: wait.logger,
-    // InvocationDoesNotExist, right after SendCommand, is a NotFound.
-    isRetryable: isTransient,
-    check: async () => {
-      const invocation = await getInvocation(clients, commandId, instanceId);
-      const status = invocation.Status ?? "Pending";
-      if (!FINISHED.has(status)) return { done: false, progress: status };
-      return { done: true, value: invocation };
-    },
+  // InvocationDoesNotExist, right after SendCommand, is a NotFound: bakePoll retries it.
+  const { value } = await bakePoll(wait, `recipe file ${file.path} to finish on ${instanceId}`, async () => {
+    const invocation = await getInvocation(clients, commandId, instanceId);
+    const status = invocation.Status ?? "Pending";
+    if (!FINISHED.has(status)) return { done: false, progress: status };
+    return { done: true, value: invocation };
   });
   const output = [value.StandardOutputContent, value.StandardErrorContent].filter(Boolean).join("\n");
   return {

@@ -1,10 +1,10 @@
 import {
   DeleteSnapshotCommand,
-  DescribeInstancesCommand,
-  DescribeSnapshotsCommand,
   type Filter,
   type Image,
   type Instance,
+  paginateDescribeInstances,
+  paginateDescribeSnapshots,
   type Snapshot,
 } from "@aws-sdk/client-ec2";
 import { DeployError } from "@deploy/core";
@@ -93,19 +93,12 @@ async function sweepRegion(ctx: BakeContext, clients: AwsClients, swept: Swept):
 }
 
 async function describeBuilders(clients: AwsClients, filters: Filter[]): Promise<Instance[]> {
+  const live = { Name: "instance-state-name", Values: ["pending", "running", "stopping", "stopped"] };
   const instances: Instance[] = [];
-  let NextToken: string | undefined;
   try {
-    do {
-      const answer = await clients.ec2.send(
-        new DescribeInstancesCommand({
-          Filters: [...filters, { Name: "instance-state-name", Values: ["pending", "running", "stopping", "stopped"] }],
-          NextToken,
-        }),
-      );
-      instances.push(...(answer.Reservations ?? []).flatMap((r) => r.Instances ?? []));
-      NextToken = answer.NextToken;
-    } while (NextToken);
+    for await (const page of paginateDescribeInstances({ client: clients.ec2 }, { Filters: [...filters, live] })) {
+      instances.push(...(page.Reservations ?? []).flatMap((r) => r.Instances ?? []));
+    }
   } catch (error) {
     throw fromAwsError(error, `list this run's builders in ${clients.region}`);
   }
@@ -114,15 +107,13 @@ async function describeBuilders(clients: AwsClients, filters: Filter[]): Promise
 
 async function describeSnapshots(clients: AwsClients, filters: Filter[]): Promise<Snapshot[]> {
   const snapshots: Snapshot[] = [];
-  let NextToken: string | undefined;
   try {
-    do {
-      const answer = await clients.ec2.send(
-        new DescribeSnapshotsCommand({ OwnerIds: ["self"], Filters: filters, NextToken }),
-      );
-      snapshots.push(...(answer.Snapshots ?? []));
-      NextToken = answer.NextToken;
-    } while (NextToken);
+    for await (const page of paginateDescribeSnapshots(
+      { client: clients.ec2 },
+      { OwnerIds: ["self"], Filters: filters },
+    )) {
+      snapshots.push(...(page.Snapshots ?? []));
+    }
   } catch (error) {
     throw fromAwsError(error, `list this run's snapshots in ${clients.region}`);
   }
