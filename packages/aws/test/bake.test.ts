@@ -1,7 +1,10 @@
+import { RunInstancesCommand } from "@aws-sdk/client-ec2";
 import { DeployError } from "@deploy/core";
 import { describe, expect, it } from "vitest";
 import { bake } from "../src/bake/bake.ts";
-import { runTagValue, TAG } from "../src/tags.ts";
+import { createImage, type NewImage } from "../src/bake/image.ts";
+import { awsClients } from "../src/clients.ts";
+import { resourceTags, runTagValue, TAG } from "../src/tags.ts";
 import { BASE_AMI, bakeContext, bakeRequest, bakeWith, bakeWorld, holdings, RECIPE, recipeFile } from "./bake-sim.ts";
 import { REGION, RUN, useRolloutSim } from "./rollout-sim.ts";
 
@@ -35,6 +38,7 @@ describe("a fresh bake", () => {
       [TAG.run]: runTagValue(RUN),
       [TAG.role]: "builder",
       [TAG.bakeKey]: result.bakeKey,
+      team: "web",
     });
     expect(["shutting-down", "terminated"]).toContain(builder?.state);
 
@@ -134,5 +138,74 @@ describe("a fresh bake", () => {
     expect(holdings(t).liveBuilders).toEqual([]);
     expect(holdings(t).images).toEqual([]);
     expect(t.sim.world.calls.count("ec2:CreateImage")).toBe(0);
+  });
+});
+
+describe("a bake with copies and shares", () => {
+  const t = useRolloutSim(bakeWorld);
+  const copies = { copyToRegions: ["us-east-1", "eu-central-1"], shareWithAccounts: ["111111111111"] };
+
+  it("distributes the AMI it baked, and the same bake again changes nothing anywhere", async () => {
+    const { result } = await bakeWith(t, bakeRequest(copies));
+
+    expect(Object.keys(result.amis)).toEqual([REGION, "us-east-1", "eu-central-1"]);
+    expect(result.sharedWith).toEqual(["111111111111"]);
+    expect(result.phases.map((p) => p.phase)).toEqual([
+      "resolving",
+      "launching",
+      "configuring",
+      "imaging",
+      "copying",
+      "sharing",
+    ]);
+    for (const region of copies.copyToRegions) {
+      const [copy] = holdings(t, region).images;
+      expect([copy?.id, copy?.state, copy?.tagMap[TAG.bakeKey]]).toEqual([
+        result.amis[region],
+        "available",
+        result.bakeKey,
+      ]);
+    }
+    t.sim.world.calls.reset();
+
+    const again = await bakeWith(t, bakeRequest(copies));
+
+    expect(again.result).toMatchObject({ reused: true, amis: result.amis, sharedWith: ["111111111111"] });
+    expect(t.sim.world.calls.mutating()).toEqual([]);
+  });
+});
+
+describe("createImage when the name is taken", () => {
+  const t = useRolloutSim(bakeWorld);
+  const KEY = `sha256:${"a".repeat(64)}`;
+
+  async function imageable(): Promise<NewImage> {
+    const answer = await awsClients(REGION).ec2.send(
+      new RunInstancesCommand({ ImageId: BASE_AMI, InstanceType: "t3.small", MinCount: 1, MaxCount: 1 }),
+    );
+    await t.sim.world.clock.sleep(60_000);
+    const instanceId = answer.Instances?.[0]?.InstanceId as string;
+    const tags = resourceTags(RUN, { role: "image", bakeKey: KEY });
+    return { instanceId, name: "shop-taken", description: "test", bakeKey: KEY, tags, adoptSameKey: true };
+  }
+
+  it("takes the image of the same bake key that has the name: an earlier attempt's", async () => {
+    const image = await imageable();
+    const first = await createImage(awsClients(REGION), image);
+
+    expect(await createImage(awsClients(REGION), image)).toEqual({ imageId: first.imageId, adopted: true });
+    expect(holdings(t).images).toHaveLength(1);
+  });
+
+  it("refuses it under force-rebake, or when the image there has other content", async () => {
+    const image = await imageable();
+    await createImage(awsClients(REGION), image);
+
+    const forced = createImage(awsClients(REGION), { ...image, adoptSameKey: false });
+    await expect(forced).rejects.toMatchObject({ code: "AmiNameTaken", input: "ami-name" });
+    await expect(forced).rejects.toThrow(/same inputs, but force-rebake asks for a new AMI/);
+    const other = createImage(awsClients(REGION), { ...image, bakeKey: `sha256:${"b".repeat(64)}` });
+    await expect(other).rejects.toThrow(`baked from other inputs (bake key ${KEY})`);
+    expect(holdings(t).images).toHaveLength(1);
   });
 });

@@ -57,7 +57,7 @@ export async function bake(ctx: BakeContext, request: BakeRequest): Promise<Bake
   let amis: Record<string, string> = { [request.region]: image.imageId };
   let sharedWith: string[] = [];
   if (request.copyToRegions.length > 0 || request.shareWithAccounts.length > 0) {
-    phases.enter("copying");
+    // distribute says when copying and sharing start.
     const distribution = await distribute(
       { ...ctx, onPhase: phases.enter },
       {
@@ -147,8 +147,10 @@ async function bakeNew(
   const instanceId = await launchBuilder(clients, {
     imageId: what.base.imageId,
     request,
+    // The user's tags too: tag policies and cost reports apply to the builder as well.
     tags: withUserTags(resourceTags(ctx.run, { role: "builder", bakeKey: what.key }), {
       Name: `deploy bake-ami builder ${shortBakeKey(what.key)}`,
+      ...request.tags,
     }),
   });
   try {
