@@ -74,6 +74,13 @@ export function sweepSummary(
     ...swept.deregistered.map((id) => `Deregistered the unfinished AMI ${id}`),
     ...swept.deletedSnapshots.map((id) => `Deleted the snapshot ${id}`),
   ];
+  // The sweep takes builders that are not terminated yet: one it did not take had already
+  // been terminated by the main step on its way out.
+  const ended = created.flatMap((r) =>
+    r.kind === "instance" && !swept.terminated.includes(r.instanceId)
+      ? [`Builder ${r.instanceId} in ${r.region}: already terminated by the main step`]
+      : [],
+  );
   // Images still pending were swept; the ones kept had become available.
   const kept = created.flatMap((r) =>
     r.kind === "image" && !swept.deregistered.includes(r.imageId)
@@ -88,6 +95,7 @@ export function sweepSummary(
         : `The post step found nothing of this run attempt left unfinished in ${regions.join(", ")}.`,
     );
   if (removed.length > 0) body.list(removed);
+  if (ended.length > 0) body.list(ended);
   if (kept.length > 0) {
     body.paragraph("Kept, as they were finished (a bake with the same key reuses them):").list(kept);
   }
