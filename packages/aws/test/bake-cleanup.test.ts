@@ -235,5 +235,6 @@ describe("a bake on a slow-to-show, throttling AWS", () => {
     expect(errors).toContain("RequestLimitExceeded");
     expect(errors).toContain("InvalidInstanceID.NotFound");
     expect(errors).toContain("InvocationDoesNotExist");
+    expect(errors).toContain("InvalidAMIID.NotFound");
   });
 });

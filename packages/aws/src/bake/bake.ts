@@ -48,11 +48,11 @@ export async function bake(ctx: BakeContext, request: BakeRequest): Promise<Bake
   ctx.logger.info(`Base AMI ${base.imageId} (${base.name}, ${base.source}); bake key ${key}.`);
   const imageTags = withUserTags(resourceTags(ctx.run, { role: "image", bakeKey: key }), request.tags);
 
-  let found: BakedImage | undefined;
   if (request.forceRebake) ctx.logger.info("force-rebake is set: baking without looking for an AMI with this key.");
-  else found = await reusable(clients, key, wait, phases);
-  const baked = found ? undefined : await bakeNew(ctx, request, { base, key, name, imageTags }, wait, phases);
-  const image = found ?? (baked?.image as BakedImage);
+  const found = request.forceRebake ? undefined : await reusable(clients, key, wait, phases);
+  const { image, recipe } = found
+    ? { image: found, recipe: undefined }
+    : await bakeNew(ctx, request, { base, key, name, imageTags }, wait, phases);
 
   let amis: Record<string, string> = { [request.region]: image.imageId };
   let sharedWith: string[] = [];
@@ -82,7 +82,7 @@ export async function bake(ctx: BakeContext, request: BakeRequest): Promise<Bake
     amis,
     reused: found !== undefined,
     base,
-    ...(baked && { recipe: baked.recipe }),
+    ...(recipe && { recipe }),
     phases: phases.finish(),
     sharedWith,
   };

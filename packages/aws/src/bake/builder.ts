@@ -21,13 +21,16 @@ import { type BakeWait, bakePoll } from "./wait.ts";
  * The builder: the instance a recipe runs on and an AMI is made from. It needs no key pair
  * and no open port (the recipe goes over SSM), requires IMDSv2, and ends itself: its user
  * data schedules a halt, and a halt the instance starts itself terminates it. So a builder
- * whose runner died (a killed job, a lost machine) lives `timeout + DEAD_MANS_SWITCH_MARGIN`
+ * whose runner died (a killed job, a lost machine) lives `timeout + DEAD_MANS_SWITCH_MARGIN_MINUTES`
  * at most, even if no post step ever runs.
  */
 export const DEAD_MANS_SWITCH_MARGIN_MINUTES = 15;
 /** An SSM agent registers within a few minutes of boot, or never (no route to SSM, no instance profile). */
 export const SSM_ONLINE_TIMEOUT_MS = 15 * 60_000;
-/** Long enough for a new instance to become visible to TerminateInstances; short enough for the 7.5 s after SIGINT. */
+/**
+ * How long TerminateInstances is retried while AWS does not show a new instance yet. After a
+ * SIGINT the runner may kill the step sooner; the post step's sweep terminates what it missed.
+ */
 const TERMINATE_RETRY_MS = 30_000;
 
 export interface BuilderSpec {
