@@ -61,16 +61,17 @@ export function writeRecipe(dir: string, file: string, script: string): void {
 /** Inputs that keep a bake to a few real seconds. */
 export const FAST = { ...BASE, "poll-interval": "1s" } as const;
 
-/** Runs the bundled action against the simulator, with FAST inputs under `inputs`. */
+/** Runs the bundled action against the simulator (the test's, unless `on` is given), with FAST inputs under `inputs`. */
 export function bakeAmi(
   inputs: Record<string, string> = {},
   options: Omit<RunActionOptions, "inputs"> = {},
+  on: Simulator = sim,
 ): Promise<ActionRun> {
   return runAction(ACTION, {
     workspace,
     ...options,
     inputs: { ...FAST, ...inputs },
-    env: { ...sim.env(), ...options.env },
+    env: { ...on.env(), ...options.env },
   });
 }
 
