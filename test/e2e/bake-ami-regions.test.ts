@@ -79,7 +79,7 @@ describe("bake-ami across regions and accounts", () => {
     const out = outputsOf(second);
     expect(out.reused).toBe("true");
     expect(out.amis).toMatchObject(outputsOf(first).amis);
-    const mutations = awsMutations();
+    const mutations = awsMutations(sim);
     expect(mutations).not.toContain("ec2:RunInstances");
     expect(mutations.filter((m) => m === "ec2:CopyImage")).toHaveLength(1);
     expect(sim.world.calls.records.find((c) => c.operation === "ec2:CopyImage")?.region).toBe("us-west-2");

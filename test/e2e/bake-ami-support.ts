@@ -8,6 +8,8 @@ import { type ActionRun, defaultGitHubContext, type RunActionOptions, runAction 
 import { afterEach, beforeEach } from "vitest";
 import { BASE, writeWorkspace } from "../../actions/bake-ami/test/bad-inputs.ts";
 
+export { awsMutations, errors } from "./action-support.ts";
+
 export const ACTION = "actions/bake-ami";
 export const REGION = "eu-west-1";
 /** Simulated time runs this many times faster than real time. */
@@ -109,22 +111,6 @@ export function leftovers(region = REGION, run = RUN_TAG) {
       .filter((i) => i.tagMap["deploy:run"] === run && i.state === "pending")
       .map((i) => i.id),
   };
-}
-
-/** Mutating AWS calls so far. */
-export function awsMutations(): string[] {
-  return sim.world.calls
-    .mutating()
-    .map((call) => call.operation)
-    .filter((operation) => !operation.startsWith("github:"));
-}
-
-/** The step's error as the log shows it (`::error::` lines), for asserting on messages. */
-export function errors(run: ActionRun): string {
-  return run.main.annotations
-    .filter((a) => a.level === "error")
-    .map((a) => a.message)
-    .join("\n");
 }
 
 /** The step's outputs, parsed. */

@@ -110,7 +110,7 @@ describe("bake-ami", () => {
       bakeKey: outputsOf(first).bakeKey,
       reused: "true",
     });
-    expect(awsMutations()).toEqual([]);
+    expect(awsMutations(sim)).toEqual([]);
     expect(images()).toHaveLength(1);
     expect(second.summary).toContain("| Result | reused |");
     expect(second.summary).toContain("| Recipe | not run (2 files): the AMI was reused |");

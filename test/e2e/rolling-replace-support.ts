@@ -4,6 +4,8 @@ import { type GroupSummary, groupSummary, type Simulator, startSimulator, type W
 import { type ActionRun, defaultGitHubContext, type RunActionOptions, runAction } from "@deploy/test/harness";
 import { afterEach, beforeEach } from "vitest";
 
+export { awsMutations, errors } from "./action-support.ts";
+
 export const ACTION = "actions/rolling-replace";
 export const REGION = "eu-west-1";
 export const GROUP = "shop-stage";
@@ -111,22 +113,6 @@ export async function github<T>(sim: Simulator, path: string): Promise<T> {
   const response = await fetch(`${sim.url}/github${path}`, { headers: { accept: "application/vnd.github+json" } });
   if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
-}
-
-/** Mutating AWS calls so far (GitHub's are counted apart). */
-export function awsMutations(sim: Simulator): string[] {
-  return sim.world.calls
-    .mutating()
-    .map((call) => call.operation)
-    .filter((operation) => !operation.startsWith("github:"));
-}
-
-/** The step's error as the log shows it (`::error::` lines), for asserting on messages. */
-export function errors(run: ActionRun): string {
-  return run.main.annotations
-    .filter((a) => a.level === "error")
-    .map((a) => a.message)
-    .join("\n");
 }
 
 /** Cancels the step once it waits on a rollout, after what it started has been saved. */

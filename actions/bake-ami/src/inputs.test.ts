@@ -1,25 +1,13 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createInputs, DeployError, type RunContext } from "@deploy/core";
+import { createInputs, DeployError, testRunContext } from "@deploy/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { AL2023, BAD_INPUTS, BASE, IMAGE, RELEASE, writeWorkspace } from "../test/bad-inputs.ts";
 import { DEFAULTS, REPOSITORY_NAME, readSettings } from "./inputs.ts";
 
-const RUN: RunContext = {
-  repository: "acme/shop",
-  commit: "3f9c1d2e4b5a69788a7b6c5d4e3f2a1b0c9d8e7f",
-  ref: "refs/heads/main",
-  runId: "4242",
-  runAttempt: "2",
-  serverUrl: "https://github.com",
-  apiUrl: "https://api.github.com",
-  runUrl: "https://github.com/acme/shop/actions/runs/4242",
-  workflow: "bake",
-  job: "bake",
-  actor: "octocat",
-};
+const RUN = testRunContext({ runAttempt: "2" });
 const NOW = new Date("2026-11-26T10:00:00Z");
 
 const workspace = mkdtempSync(path.join(os.tmpdir(), "bake-ami-inputs-"));

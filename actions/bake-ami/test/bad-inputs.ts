@@ -1,6 +1,7 @@
 // Inputs shared by the unit tests of inputs.ts and the end-to-end tests of the bundle.
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import type { BadInput } from "@deploy/core";
 
 export const AL2023 = "ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
 export const IMAGE = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop@sha256:${"9b1e".repeat(16)}`;
@@ -26,16 +27,6 @@ export function writeWorkspace(dir: string): void {
 
 // Each bad input fails before anything is asked of AWS, naming the input and the value,
 // and saying how to fix it. The e2e tests run a subset of this table through the bundle.
-export interface BadInput {
-  name: string;
-  values: Record<string, string>;
-  /** The input the error must name. */
-  input: string;
-  /** Text of the value the error must show. */
-  got?: string;
-  /** Changes to the step's environment (undefined removes a variable). */
-  env?: Record<string, string | undefined>;
-}
 
 const without = (name: keyof typeof BASE) => Object.fromEntries(Object.entries(BASE).filter(([k]) => k !== name));
 const KMS_EU = "arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9";

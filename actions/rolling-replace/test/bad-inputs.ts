@@ -1,6 +1,7 @@
 // Inputs shared by the unit tests of inputs.ts and the end-to-end tests of the bundle.
 import { writeFileSync } from "node:fs";
 import path from "node:path";
+import type { BadInput } from "@deploy/core";
 
 export const RELEASE = {
   schema: 1,
@@ -20,16 +21,6 @@ export function writeWorkspace(dir: string): void {
 
 // Each bad input fails before anything is asked of AWS, naming the input and the value,
 // and saying how to fix it. The e2e tests run a subset of this table through the bundle.
-export interface BadInput {
-  name: string;
-  values: Record<string, string>;
-  /** The input the error must name. */
-  input: string;
-  /** Text of the value the error must show. */
-  got?: string;
-  /** Changes to the step's environment (undefined removes a variable). */
-  env?: Record<string, string | undefined>;
-}
 
 export const BAD_INPUTS: BadInput[] = [
   { name: "missing group", values: { "ami-id": BASE["ami-id"] }, input: "auto-scaling-group" },

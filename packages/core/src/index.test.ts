@@ -48,6 +48,7 @@ describe("@deploy/core", () => {
         "setSecret",
         "summary",
         "systemClock",
+        "testRunContext",
         "virtualClock",
       ].sort(),
     );

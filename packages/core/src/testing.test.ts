@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { runContext } from "./context.ts";
 import { DeployError } from "./errors.ts";
-import { deployErrorFrom, seededRandom, virtualClock } from "./testing.ts";
+import { deployErrorFrom, seededRandom, testRunContext, virtualClock } from "./testing.ts";
 
 describe("virtualClock", () => {
   it("starts where told and moves only when slept or advanced", async () => {
@@ -97,5 +98,29 @@ describe("deployErrorFrom", () => {
       }),
     ).toThrow(other);
     expect(() => deployErrorFrom(() => 1)).toThrow("Expected a DeployError, but nothing was thrown.");
+  });
+});
+
+describe("testRunContext", () => {
+  it("is a run as runContext reads it from the runner's variables", () => {
+    const env = {
+      GITHUB_REPOSITORY: "acme/shop",
+      GITHUB_SHA: "3f9c1d2e4b5a69788a7b6c5d4e3f2a1b0c9d8e7f",
+      GITHUB_REF: "refs/heads/main",
+      GITHUB_RUN_ID: "4242",
+      GITHUB_RUN_ATTEMPT: "1",
+      GITHUB_WORKFLOW: "deploy",
+      GITHUB_JOB: "deploy",
+      GITHUB_ACTOR: "octocat",
+    };
+    expect(testRunContext()).toEqual(runContext(env));
+  });
+
+  it("links the run it is given", () => {
+    expect(testRunContext({ runId: "7", runAttempt: "2" })).toMatchObject({
+      runId: "7",
+      runAttempt: "2",
+      runUrl: "https://github.com/acme/shop/actions/runs/7",
+    });
   });
 });

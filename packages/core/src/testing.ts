@@ -1,4 +1,5 @@
 import type { Clock } from "./clock.ts";
+import type { RunContext } from "./context.ts";
 import { DeployError } from "./errors.ts";
 
 export interface VirtualClock extends Clock {
@@ -90,4 +91,38 @@ export function deployErrorFrom(fn: () => unknown): DeployError {
     throw error;
   }
   throw new Error("Expected a DeployError, but nothing was thrown.");
+}
+
+/** A run of acme/shop as `runContext()` reads it on a runner, for tests; `overrides` win. */
+export function testRunContext(overrides: Partial<RunContext> = {}): RunContext {
+  const { repository = "acme/shop", runId = "4242", serverUrl = "https://github.com" } = overrides;
+  return {
+    repository,
+    commit: "3f9c1d2e4b5a69788a7b6c5d4e3f2a1b0c9d8e7f",
+    ref: "refs/heads/main",
+    runId,
+    runAttempt: "1",
+    serverUrl,
+    apiUrl: "https://api.github.com",
+    runUrl: `${serverUrl}/${repository}/actions/runs/${runId}`,
+    workflow: "deploy",
+    job: "deploy",
+    actor: "octocat",
+    ...overrides,
+  };
+}
+
+/**
+ * Inputs an action must refuse before anything changes: a table shared by the unit tests
+ * of its input parser and the end-to-end tests of its bundle.
+ */
+export interface BadInput {
+  name: string;
+  values: Record<string, string>;
+  /** The input the error must name. */
+  input: string;
+  /** Text of the value the error must show. */
+  got?: string;
+  /** Changes to the step's environment (undefined removes a variable). */
+  env?: Record<string, string | undefined>;
 }

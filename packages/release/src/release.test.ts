@@ -1,4 +1,4 @@
-import { DeployError } from "@deploy/core";
+import { DeployError, testRunContext } from "@deploy/core";
 import { describe, expect, it } from "vitest";
 import { amiFor, formatRelease, parseRelease, type Release, releaseOf } from "./release.ts";
 
@@ -89,19 +89,7 @@ describe("amiFor", () => {
 });
 
 describe("releaseOf", () => {
-  const run = {
-    repository: "acme/shop",
-    commit: release.commit,
-    ref: "refs/heads/main",
-    runId: "4242",
-    runAttempt: "2",
-    serverUrl: "https://github.com",
-    apiUrl: "https://api.github.com",
-    runUrl: "https://github.com/acme/shop/actions/runs/4242",
-    workflow: "deploy",
-    job: "bake",
-    actor: "octocat",
-  };
+  const run = testRunContext({ commit: release.commit, runAttempt: "2" });
 
   it("makes a valid release of the run's commit, with what the step made", () => {
     const made = releaseOf(
