@@ -18,9 +18,9 @@ const COPY_MS = 20 * 60_000;
 const COPY_REGIONS = ["us-east-1", "us-west-2", "ap-southeast-2"];
 const ACCOUNTS = ["210987654321", "111122223333"];
 
-simulatorPerTest(() => world({ timings: { copyImageMs: COPY_MS } }));
+describe("bake-ami copying to three regions and sharing", () => {
+  simulatorPerTest(() => world({ timings: { copyImageMs: COPY_MS } }));
 
-describe("bake-ami across regions and accounts", () => {
   it("copies to three regions side by side, in about one copy's time, and shares every AMI", async () => {
     const run = await bakeAmi({
       regions: COPY_REGIONS.join("\n"),
@@ -67,6 +67,10 @@ describe("bake-ami across regions and accounts", () => {
     for (const region of COPY_REGIONS) expect(run.summary).toContain(`| ${region} | [${out.amis[region]}](`);
     expect(run.summary).toMatch(/\| copying \| [^|]+ \| succeeded \|/);
   });
+});
+
+describe("bake-ami across regions, at the simulator's pace", () => {
+  simulatorPerTest();
 
   it("reused, it makes only the copy and the shares that are missing, and launches nothing", async () => {
     const first = await bakeAmi({ regions: "us-east-1" });

@@ -17,9 +17,18 @@ export const SPEED = 200;
 /** The run tag of the harness's default run and attempt. */
 export const RUN_TAG = `${defaultGitHubContext.runId}-${defaultGitHubContext.runAttempt}`;
 
-/** Every region starts with Amazon Linux 2023 and its public SSM parameter; commands run for real. */
+/**
+ * Every region starts with Amazon Linux 2023 and its public SSM parameter; commands run
+ * for real. Images and copies take 2.5 simulated minutes, under a real second: a step that
+ * polls every second sees them done at its first look.
+ */
 export function world(extra: Partial<WorldFile> = {}): WorldFile {
-  return { commands: "exec", regions: { [REGION]: {} }, ...extra };
+  return {
+    commands: "exec",
+    regions: { [REGION]: {} },
+    ...extra,
+    timings: { createImageMs: 150_000, copyImageMs: 150_000, ...extra.timings },
+  };
 }
 
 /**
