@@ -13,7 +13,7 @@ export { type ImageWait, imageSnapshots, isEncrypted, waitForImage } from "./bak
 export { readRecipe } from "./bake/recipe.ts";
 export { checkRecipeEnv, TAIL_LINES } from "./bake/recipe-run.ts";
 export { accountIds, refuseAwsManagedKeys, shareImage } from "./bake/share.ts";
-export { type Swept, sweepRun } from "./bake/sweep.ts";
+export { type SweepOptions, type Swept, sweepRun } from "./bake/sweep.ts";
 export type * from "./bake/types.ts";
 export { type AwsClients, awsClients, MAX_ATTEMPTS, resetAwsClients } from "./clients.ts";
 export { describeGroup, groupInfo } from "./group.ts";

@@ -92,7 +92,7 @@ describe("a cancelled bake, then the post step", () => {
     await bakeWith(t, bakeRequest());
     t.sim.world.calls.reset();
 
-    expect(await postStep(t)).toEqual({ terminated: [], deregistered: [], deletedSnapshots: [] });
+    expect(await postStep(t)).toEqual({ terminated: [], deregistered: [], deletedSnapshots: [], kept: [] });
     expect(t.sim.world.calls.mutating()).toEqual([]);
   });
 });
@@ -160,15 +160,61 @@ describe("sweepRun", () => {
     expect(after.snapshots.map((s) => s.id)).toContain(snapshotOf(finished));
 
     t.sim.world.calls.reset();
-    expect(await sweepRun(post, [REGION])).toEqual({ terminated: [], deregistered: [], deletedSnapshots: [] });
+    expect(await sweepRun(post, [REGION])).toEqual({
+      terminated: [],
+      deregistered: [],
+      deletedSnapshots: [],
+      kept: [],
+    });
     expect(t.sim.world.calls.mutating()).toEqual([]);
+  });
+
+  it("keeps the pending images it is told to keep, with their snapshots, and removes the rest", async () => {
+    const clock = t.sim.world.clock;
+    const builder = await launch("builder");
+    await clock.sleep(60_000);
+    t.sim.world.faults.failImageCreations = 1;
+    const failed = await image(builder, "failed");
+    await clock.sleep(10 * 60_000);
+    const handedOver = await image(builder, "handed over");
+    const abandoned = await image(builder, "abandoned");
+    await clock.sleep(10_000);
+    const before = holdings(t);
+    const snapshotOf = (id: string) => before.images.find((i) => i.id === id)?.snapshotIds[0];
+    expect(before.images.find((i) => i.id === failed)?.state).toBe("failed");
+
+    const post = bakeContext(t);
+    const swept = await sweepRun(post, [REGION], { keepImages: [handedOver, failed] });
+
+    expect(swept.terminated).toEqual([builder]);
+    expect(swept.kept).toEqual([handedOver]);
+    expect(swept.deregistered.sort()).toEqual([failed, abandoned].sort());
+    expect(swept.deletedSnapshots).not.toContain(snapshotOf(handedOver));
+    expect(swept.deletedSnapshots).toContain(snapshotOf(abandoned));
+    const after = holdings(t);
+    expect(after.liveBuilders).toEqual([]);
+    expect(after.pendingImages.map((i) => i.id)).toEqual([handedOver]);
+    expect(after.snapshots.map((s) => s.id)).toContain(snapshotOf(handedOver));
+    expect(post.logger.lines).toContain(
+      `Kept AMI ${handedOver} in ${REGION} (pending): the bake timed out, AWS goes on making it, and a retry waits for it.`,
+    );
+
+    // Left to AWS, it ends available.
+    await clock.sleep(10 * 60_000);
+    t.sim.world.now();
+    expect(holdings(t).images.find((i) => i.id === handedOver)?.state).toBe("available");
   });
 
   it("touches nothing of another attempt of the same run", async () => {
     await launch("builder");
     const otherAttempt: BakeContext = { ...bakeContext(t), run: { ...RUN, runAttempt: "2" } };
 
-    expect(await sweepRun(otherAttempt, [REGION])).toEqual({ terminated: [], deregistered: [], deletedSnapshots: [] });
+    expect(await sweepRun(otherAttempt, [REGION])).toEqual({
+      terminated: [],
+      deregistered: [],
+      deletedSnapshots: [],
+      kept: [],
+    });
     expect(holdings(t).liveBuilders).toHaveLength(1);
   });
 });

@@ -20,6 +20,17 @@ export interface Swept {
   terminated: string[];
   deregistered: string[];
   deletedSnapshots: string[];
+  /** Pending images left to AWS because the caller asked (`keepImages`), with their snapshots. */
+  kept: string[];
+}
+
+export interface SweepOptions {
+  /**
+   * Images to leave pending: a bake that timed out hands its pending images over to AWS,
+   * which finishes them, and a retry finds them by their bake key. A failed one is still
+   * removed: nothing will ever use it.
+   */
+  keepImages?: readonly string[];
 }
 
 /**
@@ -28,16 +39,18 @@ export interface Swept {
  * still pending or failed are deregistered and their snapshots deleted, as are snapshots of
  * the attempt that no image uses any more (left by a sweep that was itself cut short). An
  * available image is kept, copies included: it is finished, and the next bake with its key
- * reuses it. Only builders and images are touched (`deploy:role`), never what another
+ * reuses it; so is a pending image named in `keepImages` (handed over to AWS after a
+ * timeout). Only builders and images are touched (`deploy:role`), never what another
  * action of the same run made. Safe to run again: a second sweep finds nothing to do.
  * Every region is swept even if one fails; the failures are thrown together at the end.
  */
-export async function sweepRun(ctx: BakeContext, regions: string[]): Promise<Swept> {
-  const swept: Swept = { terminated: [], deregistered: [], deletedSnapshots: [] };
+export async function sweepRun(ctx: BakeContext, regions: string[], options: SweepOptions = {}): Promise<Swept> {
+  const swept: Swept = { terminated: [], deregistered: [], deletedSnapshots: [], kept: [] };
+  const keep = new Set(options.keepImages);
   const failures: string[] = [];
   for (const region of [...new Set(regions)]) {
     try {
-      await sweepRegion(ctx, awsClients(region), swept);
+      await sweepRegion(ctx, awsClients(region), keep, swept);
     } catch (error) {
       failures.push(`${region}: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -53,7 +66,12 @@ export async function sweepRun(ctx: BakeContext, regions: string[]): Promise<Swe
   return swept;
 }
 
-async function sweepRegion(ctx: BakeContext, clients: AwsClients, swept: Swept): Promise<void> {
+async function sweepRegion(
+  ctx: BakeContext,
+  clients: AwsClients,
+  keep: ReadonlySet<string>,
+  swept: Swept,
+): Promise<void> {
   const { region } = clients;
   const ofRun = (role: string): Filter[] => [
     { Name: `tag:${TAG.run}`, Values: [runTagValue(ctx.run)] },
@@ -68,21 +86,33 @@ async function sweepRegion(ctx: BakeContext, clients: AwsClients, swept: Swept):
   }
 
   const images = await describeOwnImages(clients, ofRun("image"));
-  const unfinished = images.filter((i) => i.State === "pending" || i.State === "failed");
+  const handedOver = images.filter((i) => i.State === "pending" && keep.has(i.ImageId as string));
+  const unfinished = images.filter((i) => (i.State === "pending" || i.State === "failed") && !handedOver.includes(i));
   for (const image of unfinished) {
     swept.deletedSnapshots.push(...(await discardImage(clients, image, ctx)));
     swept.deregistered.push(image.ImageId as string);
     ctx.logger.info(`Deregistered AMI ${image.ImageId} in ${region} (${image.State}) with its snapshots.`);
   }
-  for (const image of images.filter((i) => !unfinished.includes(i))) {
+  for (const image of handedOver) {
+    swept.kept.push(image.ImageId as string);
+    ctx.logger.info(
+      `Kept AMI ${image.ImageId} in ${region} (pending): the bake timed out, AWS goes on making it, and a retry waits for it.`,
+    );
+  }
+  for (const image of images.filter((i) => !unfinished.includes(i) && !handedOver.includes(i))) {
     ctx.logger.info(
       `Kept AMI ${image.ImageId} in ${region} (${image.State}): it is finished, and a bake with its key reuses it.`,
     );
   }
 
   const inUse = new Set(images.filter((i) => !unfinished.includes(i)).flatMap((i: Image) => imageSnapshots(i)));
+  // AWS may not list a pending image's snapshots yet; their description names the image.
+  const ofHandedOver = (s: Snapshot) => handedOver.some((i) => s.Description?.includes(i.ImageId as string));
   const orphans = (await describeSnapshots(clients, ofRun("image"))).filter(
-    (s) => !inUse.has(s.SnapshotId as string) && !swept.deletedSnapshots.includes(s.SnapshotId as string),
+    (s) =>
+      !inUse.has(s.SnapshotId as string) &&
+      !ofHandedOver(s) &&
+      !swept.deletedSnapshots.includes(s.SnapshotId as string),
   );
   for (const snapshot of orphans) {
     if (await deleteSnapshot(clients, snapshot.SnapshotId as string)) {
