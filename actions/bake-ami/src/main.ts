@@ -1,5 +1,5 @@
 import { type BakePhase, bake, type CreatedResource } from "@deploy/aws";
-import { actionsLogger, inputs, runContext, saveState, systemClock } from "@deploy/core";
+import { actionsLogger, inputs, isCancellation, isDeployError, runContext, saveState, systemClock } from "@deploy/core";
 import { bakeContext } from "./context.ts";
 import { readSettings } from "./inputs.ts";
 import { bakedRelease, setBakeOutputs } from "./outputs.ts";
@@ -26,11 +26,26 @@ export async function run(signal: AbortSignal): Promise<void> {
     },
     onPhase: (phase: BakePhase) => logger.info(PHASE_LINES[phase]),
   });
-  const result = await bake(ctx, settings.request);
+  const result = await bake(ctx, settings.request).catch((error: unknown) => handOverOnTimeout(error, created));
 
   const release = bakedRelease(settings, runCtx, result, new Date());
   const durationMs = systemClock.now() - started;
   setBakeOutputs(result, release, settings.request.region, durationMs);
   await bakeSummary(result, settings, runCtx, durationMs).write();
   saveState("finished", true);
+}
+
+/**
+ * A bake that ran out of time leaves the images it was making to AWS, which finishes them,
+ * so that a retry finds them by their bake key instead of baking again: the post step must
+ * not sweep them. A cancellation, or any other failure, leaves them to the sweep.
+ */
+function handOverOnTimeout(error: unknown, created: readonly CreatedResource[]): never {
+  if (isDeployError(error) && error.code === "Timeout" && !isCancellation(error)) {
+    saveState(
+      "handed-over",
+      created.flatMap((r) => (r.kind === "image" ? [r.imageId] : [])),
+    );
+  }
+  throw error;
 }

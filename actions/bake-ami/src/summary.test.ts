@@ -83,7 +83,7 @@ describe("bakeSummary", () => {
 describe("sweepSummary", () => {
   it("lists what the post step removed, builders main had terminated, and images kept", () => {
     const text = sweepSummary(
-      { terminated: ["i-0b"], deregistered: ["ami-0c"], deletedSnapshots: ["snap-0d"] },
+      { terminated: ["i-0b"], deregistered: ["ami-0c"], deletedSnapshots: ["snap-0d"], kept: [] },
       [
         { kind: "instance", region: "eu-west-1", instanceId: "i-0a" },
         { kind: "instance", region: "eu-west-1", instanceId: "i-0b" },
@@ -103,8 +103,29 @@ describe("sweepSummary", () => {
   });
 
   it("says when it found nothing", () => {
-    const text = sweepSummary({ terminated: [], deregistered: [], deletedSnapshots: [] }, [], ["eu-west-1"], RUN);
+    const text = sweepSummary(
+      { terminated: [], deregistered: [], deletedSnapshots: [], kept: [] },
+      [],
+      ["eu-west-1"],
+      RUN,
+    );
     expect(text.toString()).toContain("found nothing of this run attempt left unfinished in eu-west-1.");
+  });
+
+  it("says which pending images it kept for the retry after a timeout, and why", () => {
+    const text = sweepSummary(
+      { terminated: [], deregistered: [], deletedSnapshots: [], kept: ["ami-0e"] },
+      [
+        { kind: "instance", region: "eu-west-1", instanceId: "i-0a" },
+        { kind: "image", region: "eu-west-1", imageId: "ami-0e" },
+      ],
+      ["eu-west-1"],
+      RUN,
+    ).toString();
+    expect(text).toMatch(
+      /Kept for the retry, still pending: the bake timed out .* finds them by their bake key .*\n\n- AMI \[ami-0e\]\(\S+\) in eu-west-1\n/,
+    );
+    expect(text).not.toContain("Kept, as they were finished");
   });
 });
 

@@ -81,12 +81,14 @@ export function sweepSummary(
       ? [`Builder ${r.instanceId} in ${r.region}: already terminated by the main step`]
       : [],
   );
-  // Images still pending were swept; the ones kept had become available.
-  const kept = created.flatMap((r) =>
-    r.kind === "image" && !swept.deregistered.includes(r.imageId)
-      ? [`AMI ${link(r.imageId, amiConsole(r.region, r.imageId))} in ${r.region}`]
-      : [],
-  );
+  const ami = (r: { region: string; imageId: string }) =>
+    `AMI ${link(r.imageId, amiConsole(r.region, r.imageId))} in ${r.region}`;
+  // Images still pending were swept unless handed over; the others kept had become available.
+  const createdImages = created.flatMap((r) => (r.kind === "image" ? [r] : []));
+  const handedOver = createdImages.filter((r) => swept.kept.includes(r.imageId)).map(ami);
+  const kept = createdImages
+    .filter((r) => !swept.deregistered.includes(r.imageId) && !swept.kept.includes(r.imageId))
+    .map(ami);
   const body = summary()
     .heading(`${TITLE}: the bake did not finish`)
     .paragraph(
@@ -96,6 +98,13 @@ export function sweepSummary(
     );
   if (removed.length > 0) body.list(removed);
   if (ended.length > 0) body.list(ended);
+  if (handedOver.length > 0) {
+    body
+      .paragraph(
+        "Kept for the retry, still pending: the bake timed out while AWS was making them, and AWS finishes them by itself. Run the job again with the same inputs: it finds them by their bake key and waits for them instead of baking again.",
+      )
+      .list(handedOver);
+  }
   if (kept.length > 0) {
     body.paragraph("Kept, as they were finished (a bake with the same key reuses them):").list(kept);
   }
