@@ -136,6 +136,17 @@ describe("bake-ami", () => {
     );
   });
 
+  it("shows a recipe's output without acting on workflow commands in it", async () => {
+    writeRecipe(workspace, "bake/20-app.sh", '#!/bin/bash\necho "::error::from the recipe"\necho "::add-mask::shop"\n');
+
+    const run = await bakeAmi();
+
+    expect(run.main.outcome).toBe("success");
+    expect(run.main.stdout).toContain("::error::from the recipe");
+    expect(run.main.annotations.filter((a) => a.message.includes("from the recipe"))).toEqual([]);
+    expect(run.main.masks).not.toContain("shop");
+  });
+
   it("fails a failing recipe with the tail of its output, leaving no builder and no AMI", async () => {
     writeRecipe(
       workspace,

@@ -8,6 +8,11 @@ export interface Logger {
   info(message: string): void;
   warning(message: string): void;
   error(message: string): void;
+  /**
+   * Logs text that came from outside the suite (a recipe's output), so that the runner
+   * shows it as it is and does not act on lines in it that look like workflow commands.
+   */
+  verbatim(text: string): void;
   /** Runs `fn` inside a collapsible group of the log. */
   group<T>(title: string, fn: () => Promise<T>): Promise<T>;
 }
@@ -21,6 +26,7 @@ export function memoryLogger(): Logger & { lines: string[] } {
     info: (m) => lines.push(m),
     warning: (m) => lines.push(`warning: ${m}`),
     error: (m) => lines.push(`error: ${m}`),
+    verbatim: (text) => lines.push(text),
     async group(title, fn) {
       lines.push(`group: ${title}`);
       try {

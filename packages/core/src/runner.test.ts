@@ -114,6 +114,27 @@ describe("actionsLogger", () => {
   });
 });
 
+describe("actionsLogger.verbatim", () => {
+  it("pauses workflow commands around outside text with a token the text cannot know", () => {
+    setSecret("verbatim-secret-3");
+    const logger = actionsLogger();
+    logger.verbatim("::error::from a recipe\n::add-mask::x verbatim-secret-3");
+    logger.verbatim("again");
+    const lines = written().split("\n");
+    const start = lines.findIndex((l) => l.startsWith("::stop-commands::"));
+    const token = lines[start]?.slice("::stop-commands::".length) ?? "";
+    expect(token).toMatch(/^[0-9a-f-]{36}$/);
+    expect(lines.slice(start, start + 4)).toEqual([
+      `::stop-commands::${token}`,
+      "::error::from a recipe",
+      "::add-mask::x ***",
+      `::${token}::`,
+    ]);
+    const second = lines.findIndex((l, i) => i > start && l.startsWith("::stop-commands::"));
+    expect(lines[second]).not.toBe(`::stop-commands::${token}`);
+  });
+});
+
 describe("failureMessage", () => {
   it("puts what, why and fix of a DeployError on their own lines", () => {
     const error = new DeployError({ what: "What.", why: "Why.", fix: "Fix." });

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import * as core from "@actions/core";
 import { cancellationSignal } from "./cancellation.ts";
 import { DeployError, isDeployError } from "./errors.ts";
@@ -47,6 +48,14 @@ export function actionsLogger(): Logger {
     info: (message) => core.info(redact(message)),
     warning: (message) => core.warning(redact(message)),
     error: (message) => core.error(redact(message)),
+    // Between `::stop-commands::<token>` and `::<token>::` the runner ignores workflow
+    // commands; the token is random so the text cannot end the pause itself.
+    verbatim(text) {
+      const token = randomUUID();
+      core.info(`::stop-commands::${token}`);
+      core.info(redact(text));
+      core.info(`::${token}::`);
+    },
     group: (title, fn) => core.group(redact(title), fn),
   };
 }

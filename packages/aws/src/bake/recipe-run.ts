@@ -109,7 +109,7 @@ export async function runRecipe(
     const title = `Recipe ${i + 1}/${recipe.length}: ${file.path}`;
     const result = await wait.logger.group(title, async () => {
       const ran = await runFile(clients, instanceId, file, env, wait);
-      if (ran.output.trim()) wait.logger.info(ran.output.replace(/\s+$/, ""));
+      if (ran.output.trim()) wait.logger.verbatim(ran.output.replace(/\s+$/, ""));
       wait.logger.info(`${ran.status} (exit code ${ran.exitCode}) in ${formatDuration(ran.ms)}.`);
       return ran;
     });
