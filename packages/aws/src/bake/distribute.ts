@@ -100,6 +100,8 @@ interface StartedCopy {
   region: string;
   imageId: string;
   copied: boolean;
+  /** The region's image when it is already available: nothing to wait for. */
+  available?: Image;
 }
 
 async function copyToRegions(
@@ -115,8 +117,13 @@ async function copyToRegions(
   const finished = await Promise.allSettled(
     started.map(async (start) => {
       if (start.status === "rejected") throw start.reason;
-      const { region, imageId } = start.value;
-      return { ...start.value, image: await waitForImage(awsClients(region), imageId, { ...wait, about }) };
+      const { region, imageId, available, copied } = start.value;
+      return {
+        region,
+        imageId,
+        copied,
+        image: available ?? (await waitForImage(awsClients(region), imageId, { ...wait, about })),
+      };
     }),
   );
   const failures = regions.flatMap((region, i) => {
@@ -135,7 +142,12 @@ async function startCopy(ctx: BakeContext, request: CopyRequest, region: string)
     ctx.logger.info(
       `${region} already has AMI ${existing.imageId} for this bake key (${existing.state}): no copy needed.`,
     );
-    return { region, imageId: existing.imageId, copied: false };
+    return {
+      region,
+      imageId: existing.imageId,
+      copied: false,
+      ...(existing.state === "available" && existing.image && { available: existing.image }),
+    };
   }
   const kmsKeyId = request.encrypted ? request.kmsKeyIds[region] : undefined;
   const tags = withUserTags(

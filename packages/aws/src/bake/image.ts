@@ -17,6 +17,8 @@ export interface BakedImage {
   /** `available` or `pending`. */
   state: string;
   name: string;
+  /** The image as DescribeImages answered, when it was looked up: an available one need not be described again. */
+  image?: Image;
 }
 
 /**
@@ -33,7 +35,7 @@ export async function findBakedImage(clients: AwsClients, bakeKey: string): Prom
   ]);
   const newestFirst = images.sort((a, b) => (b.CreationDate ?? "").localeCompare(a.CreationDate ?? ""));
   const image = newestFirst.find((i) => i.State === "available") ?? newestFirst[0];
-  return image && { imageId: image.ImageId as string, state: image.State as string, name: image.Name ?? "" };
+  return image && { imageId: image.ImageId as string, state: image.State as string, name: image.Name ?? "", image };
 }
 
 /** Images owned by this account that match every filter (DescribeImages does not page without MaxResults). */
