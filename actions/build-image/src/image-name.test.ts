@@ -17,7 +17,7 @@ describe("parseImageName", () => {
     ["index.docker.io/acme/shop", "docker.io", "acme/shop"],
     ["ghcr.io/acme/my_app.web--x__y", "ghcr.io", "acme/my_app.web--x__y"],
     ["  ghcr.io/acme/shop\n", "ghcr.io", "acme/shop"],
-  ])("reads %s as registry %s and repository %s", ([value, registry, repository]) => {
+  ] as const)("reads %s as registry %s and repository %s", ([value, registry, repository]) => {
     expect(parseImageName(value)).toEqual({ registry, repository, name: `${registry}/${repository}` });
   });
 
@@ -42,7 +42,7 @@ describe("parseImageName", () => {
     ["ghcr.io/acme shop", "contains white space", '"ghcr.io/acme/shop"'],
     ["", "is empty", '"ghcr.io/acme/shop"'],
     [`ghcr.io/${"a".repeat(250)}`, "is longer than 255 characters", "shorter"],
-  ])("refuses %j: %s", ([value, problem, fix]) => {
+  ] as const)("refuses %j: %s", ([value, problem, fix]) => {
     const error = deployErrorFrom(() => parseImageName(value));
     expect(error.input).toBe("image");
     expect(error.what).toContain('Input "image"');
