@@ -7,6 +7,8 @@ import { DeployError, type Logger } from "@deploy/core";
 export const TAIL_LINES = 30;
 /** After SIGINT, how long the builder has to stop before it is killed. */
 const KILL_AFTER_MS = 5_000;
+/** How long output may wait before it is logged, so that it comes in blocks rather than line by line. */
+const FLUSH_MS = 200;
 
 /** The builder's programs, as inputs.ts asks about them; tests pass a fake. */
 export interface Tools {
@@ -68,14 +70,23 @@ export function runTool(
     const child = spawn(cmd.command, cmd.args, { env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
     const tail: string[] = [];
     const partial = { stdout: "", stderr: "" };
-    const take = (stream: "stdout" | "stderr", text: string, flush = false) => {
+    const take = (stream: "stdout" | "stderr", text: string, end = false) => {
       const lines = (partial[stream] + text).split(/\r?\n/);
-      partial[stream] = flush ? "" : (lines.pop() ?? "");
-      const complete = lines.filter((line, i) => !(flush && i === lines.length - 1 && line === ""));
+      partial[stream] = end ? "" : (lines.pop() ?? "");
+      const complete = lines.filter((line, i) => !(end && i === lines.length - 1 && line === ""));
       if (complete.length === 0) return;
       tail.push(...complete);
       tail.splice(0, Math.max(0, tail.length - TAIL_LINES));
-      logger.verbatim(complete.join("\n"));
+      pending.push(...complete);
+      flusher ??= setTimeout(flush, FLUSH_MS);
+    };
+    // Lines are logged in batches: each verbatim block costs two lines of its own.
+    const pending: string[] = [];
+    let flusher: NodeJS.Timeout | undefined;
+    const flush = () => {
+      clearTimeout(flusher);
+      flusher = undefined;
+      if (pending.length > 0) logger.verbatim(pending.splice(0).join("\n"));
     };
     child.stdout.setEncoding("utf8").on("data", (text: string) => take("stdout", text));
     child.stderr.setEncoding("utf8").on("data", (text: string) => take("stderr", text));
@@ -105,6 +116,7 @@ export function runTool(
       clearTimeout(killer);
       take("stdout", "", true);
       take("stderr", "", true);
+      flush();
       if (signal.aborted) return reject(signal.reason);
       if (code === 0) return resolve();
       const how = killedBy ? `was killed by ${killedBy}` : `exited with code ${code}`;
