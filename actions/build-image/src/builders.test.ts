@@ -1,3 +1,4 @@
+import { deployErrorFrom } from "@deploy/core";
 import { describe, expect, it } from "vitest";
 import { type BuildPlan, buildahCommands, buildxCommand, parseBuildxMetadata, parseDigestFile } from "./builders.ts";
 import { formatCommand } from "./process.ts";
@@ -152,17 +153,12 @@ describe("parseBuildxMetadata", () => {
     { name: "an array", text: "[]", why: "It is not a JSON object" },
     { name: "an empty file", text: "", why: "Buildx wrote no metadata" },
   ])("fails on $name, saying what it read", ({ text, why }) => {
-    let error: unknown;
-    try {
-      parseBuildxMetadata(text);
-    } catch (e) {
-      error = e;
-    }
+    const error = deployErrorFrom(() => parseBuildxMetadata(text));
     expect(error).toMatchObject({
       code: "NoDigest",
       what: "Buildx's metadata file does not name the pushed image's digest.",
     });
-    expect((error as Error).message).toContain(why);
+    expect(error.message).toContain(why);
   });
 });
 
