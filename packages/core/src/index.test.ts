@@ -13,6 +13,7 @@ describe("@deploy/core", () => {
         "cancellationSignal",
         "createInputs",
         "deployErrorFrom",
+        "deployErrorOf",
         "envInputs",
         "failureMessage",
         "forInput",

@@ -30,6 +30,7 @@ export { link, SummaryBuilder, summary } from "./summary.ts";
 export {
   type BadInput,
   deployErrorFrom,
+  deployErrorOf,
   seededRandom,
   testRunContext,
   type VirtualClock,

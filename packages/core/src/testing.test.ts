@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { runContext } from "./context.ts";
 import { DeployError } from "./errors.ts";
-import { deployErrorFrom, seededRandom, testRunContext, virtualClock } from "./testing.ts";
+import { deployErrorFrom, deployErrorOf, seededRandom, testRunContext, virtualClock } from "./testing.ts";
 
 describe("virtualClock", () => {
   it("starts where told and moves only when slept or advanced", async () => {
@@ -98,6 +98,18 @@ describe("deployErrorFrom", () => {
       }),
     ).toThrow(other);
     expect(() => deployErrorFrom(() => 1)).toThrow("Expected a DeployError, but nothing was thrown.");
+  });
+});
+
+describe("deployErrorOf", () => {
+  it("returns the DeployError a promise rejects with, rethrows anything else, and fails when it resolves", async () => {
+    const error = new DeployError({ what: "W." });
+    expect(await deployErrorOf(Promise.reject(error))).toBe(error);
+    const other = new TypeError("t");
+    await expect(deployErrorOf(Promise.reject(other))).rejects.toBe(other);
+    await expect(deployErrorOf(Promise.resolve(1))).rejects.toThrow(
+      "Expected a DeployError, but the promise resolved.",
+    );
   });
 });
 

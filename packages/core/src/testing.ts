@@ -87,10 +87,25 @@ export function deployErrorFrom(fn: () => unknown): DeployError {
   try {
     fn();
   } catch (error) {
-    if (error instanceof DeployError) return error;
-    throw error;
+    return expectDeployError(error);
   }
   throw new Error("Expected a DeployError, but nothing was thrown.");
+}
+
+/** The DeployError that `promise` rejects with: `deployErrorFrom` for async code. */
+export async function deployErrorOf(promise: Promise<unknown>): Promise<DeployError> {
+  try {
+    await promise;
+  } catch (error) {
+    return expectDeployError(error);
+  }
+  throw new Error("Expected a DeployError, but the promise resolved.");
+}
+
+// Any other error is a bug the test should show as it is, stack and all.
+function expectDeployError(error: unknown): DeployError {
+  if (error instanceof DeployError) return error;
+  throw error;
 }
 
 /** A run of acme/shop as `runContext()` reads it on a runner, for tests; `overrides` win. */
