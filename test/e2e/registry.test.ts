@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { DeployError } from "@deploy/core";
+import { deployErrorOf } from "@deploy/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registryClient } from "../../actions/build-image/src/registry.ts";
 import {
@@ -104,13 +104,10 @@ describe.skipIf(!registryAvailable)("registryClient and a registry that asks for
 
   it("without a login, fails telling to log in", async () => {
     const client = registryClient(registry.address, { env: dockerConfig("anonymous", registry.address), ...quiet });
-    const error = await client.tagDigest(repository, "v1").catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(DeployError);
-    expect((error as DeployError).what).toBe(
-      `The registry ${registry.address} did not let this step read ${repository} (HTTP 401).`,
-    );
-    expect((error as DeployError).why).toContain("No credentials for it were found");
-    expect((error as DeployError).fix).toContain("docker/login-action");
+    const error = await deployErrorOf(client.tagDigest(repository, "v1"));
+    expect(error.what).toBe(`The registry ${registry.address} did not let this step read ${repository} (HTTP 401).`);
+    expect(error.why).toContain("No credentials for it were found");
+    expect(error.fix).toContain("docker/login-action");
   });
 
   it("with a wrong password, fails naming where it came from and not the password", async () => {
@@ -118,8 +115,7 @@ describe.skipIf(!registryAvailable)("registryClient and a registry that asks for
     const env = dockerConfig("wrong", registry.address, wrong);
     const masked: string[] = [];
     const client = registryClient(registry.address, { env, mask: (secret) => masked.push(secret) });
-    const error = (await client.tagDigest(repository, "v1").catch((e: unknown) => e)) as DeployError;
-    expect(error).toBeInstanceOf(DeployError);
+    const error = await deployErrorOf(client.tagDigest(repository, "v1"));
     expect(error.why).toContain(`The credentials from ${path.join(env.DOCKER_CONFIG as string, "config.json")}`);
     expect(error.fix).toContain("aws-actions/amazon-ecr-login");
     expect(`${error.message} ${error.why}`).not.toContain(wrong.password);
@@ -130,7 +126,7 @@ describe.skipIf(!registryAvailable)("registryClient and a registry that asks for
     const stopped = await startRegistry({ auth: TEST_LOGIN });
     await stopped.close();
     const client = registryClient(stopped.address, { env: dockerConfig("stopped", stopped.address), ...quiet });
-    const error = (await client.tagDigest(repository, "v1").catch((e: unknown) => e)) as DeployError;
+    const error = await deployErrorOf(client.tagDigest(repository, "v1"));
     expect(error.code).toBe("RegistryUnreachable");
     expect(error.what).toBe(`Could not reach the registry ${stopped.address}.`);
   });

@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { DeployError } from "@deploy/core";
+import { deployErrorOf } from "@deploy/core";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { authFiles, findCredential } from "./credentials.ts";
 
@@ -47,11 +47,7 @@ function write(file: string, content: unknown): void {
 const dockerConfig = (content: unknown) => write(path.join(dir, "docker", "config.json"), content);
 const asked = () => readFileSync(path.join(bin, "asked"), "utf8").trim().split("\n");
 
-async function refusal(registry: string): Promise<DeployError> {
-  const error = await findCredential(registry, { env }).catch((e: unknown) => e);
-  expect(error).toBeInstanceOf(DeployError);
-  return error as DeployError;
-}
+const refusal = (registry: string) => deployErrorOf(findCredential(registry, { env }));
 
 describe("findCredential from Docker's config.json", () => {
   it("decodes a base64 auth (docker/login-action), the password may hold colons", async () => {

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { DeployError, isCancellation } from "@deploy/core";
+import { type DeployError, deployErrorOf, isCancellation } from "@deploy/core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { MANIFEST_TYPES, parseChallenge, type RegistryClient, registryClient } from "./registry.ts";
 
@@ -196,15 +196,6 @@ function client(): RegistryClient {
   return registryClient(registry.address, { env, mask: (secret) => masked.push(secret) });
 }
 
-async function failure(promise: Promise<unknown>): Promise<DeployError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DeployError);
-  return error as DeployError;
-}
-
 /** Every secret of these tests, which no message may contain. */
 function expectNoSecret(error: DeployError): void {
   for (const secret of [PASSWORD, IDENTITY_TOKEN, TOKEN, Buffer.from(`${USER}:${PASSWORD}`).toString("base64")]) {
@@ -238,7 +229,7 @@ describe("tagDigest", () => {
 
   it("fails with the registry's own message on a server error", async () => {
     registry.failWith = 500;
-    const error = await failure(client().tagDigest("acme/shop", "v1"));
+    const error = await deployErrorOf(client().tagDigest("acme/shop", "v1"));
     expect(error.what).toBe(`Could not look up acme/shop:v1: the registry ${registry.address} answered HTTP 500.`);
     expect(error.code).toBe("RegistryError");
   });
@@ -315,7 +306,7 @@ describe("authentication", () => {
     async ([auth, entry]) => {
       registry.auth = auth;
       login({ ...entry });
-      const error = await failure(client().tagDigest("acme/shop", "v1"));
+      const error = await deployErrorOf(client().tagDigest("acme/shop", "v1"));
       expect(error.what).toBe(`The registry ${registry.address} did not let this step read acme/shop (HTTP 401).`);
       expect(error.why).toContain(`The credentials from ${path.join(env.DOCKER_CONFIG as string, "config.json")}`);
       expect(error.fix).toContain("docker/login-action");
@@ -328,7 +319,7 @@ describe("authentication", () => {
 
   it("without credentials, says that none were found", async () => {
     registry.auth = "basic";
-    const error = await failure(client().tagDigest("acme/shop", "v1"));
+    const error = await deployErrorOf(client().tagDigest("acme/shop", "v1"));
     expect(error.why).toContain("No credentials for it were found");
     expect(error.fix).toContain("docker/login-action");
   });
@@ -336,7 +327,7 @@ describe("authentication", () => {
   it("a 403 tells to log in too", async () => {
     registry.auth = "forbidden";
     login({ username: USER, password: PASSWORD });
-    const error = await failure(client().imageConfig("acme/shop", "v1"));
+    const error = await deployErrorOf(client().imageConfig("acme/shop", "v1"));
     expect(error.what).toContain("(HTTP 403)");
     expect(error.why).toContain("DENIED: denied");
     expect(error.fix).toContain("aws-actions/amazon-ecr-login");
@@ -364,7 +355,7 @@ describe("imageConfig", () => {
   });
 
   it("fails naming the image the registry does not have", async () => {
-    const error = await failure(client().imageConfig("acme/shop", "missing"));
+    const error = await deployErrorOf(client().imageConfig("acme/shop", "missing"));
     expect(error.what).toBe(`The registry ${registry.address} has no image acme/shop:missing.`);
     expect(error.code).toBe("ImageNotFound");
   });
@@ -379,7 +370,7 @@ describe("transport", () => {
   });
 
   it("an unreachable registry fails naming it and the cause", async () => {
-    const error = await failure(registryClient(closed.address, { env }).tagDigest("acme/shop", "v1"));
+    const error = await deployErrorOf(registryClient(closed.address, { env }).tagDigest("acme/shop", "v1"));
     expect(error.what).toBe(`Could not reach the registry ${closed.address}.`);
     expect(error.why).toContain("ECONNREFUSED");
     expect(error.code).toBe("RegistryUnreachable");
