@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createInputs, DeployError, testRunContext } from "@deploy/core";
+import { createInputs, DeployError, deployErrorOf, testRunContext } from "@deploy/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { BAD_INPUTS, BASE, IMAGE, writeWorkspace } from "../test/bad-inputs.ts";
@@ -39,14 +39,8 @@ function settings(values: Record<string, string>, t: Tools = BUILDAH_ONLY) {
   );
 }
 
-async function failure(values: Record<string, string>, t: Tools = BUILDAH_ONLY): Promise<DeployError> {
-  try {
-    await settings(values, t);
-  } catch (error) {
-    if (error instanceof DeployError) return error;
-    throw error;
-  }
-  throw new Error(`no error for ${JSON.stringify(values)}`);
+function failure(values: Record<string, string>, t: Tools = BUILDAH_ONLY): Promise<DeployError> {
+  return deployErrorOf(settings(values, t));
 }
 
 describe("readSettings", () => {
