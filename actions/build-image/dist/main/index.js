@@ -30093,7 +30093,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   ml: () => (/* reexport */ clock_systemClock)
 });
 
-// UNUSED EXPORTS: CancelledError, MAX_PROGRESS_INTERVAL_MS, REGION_CODE, SummaryBuilder, cancellationSignal, createInputs, deployErrorFrom, envInputs, failureMessage, forInput, getState, isCancellation, isDeployError, maskSecrets, memoryLogger, parseBoolean, parseDuration, parseInteger, parseJson, parseKeyValues, parseList, parseOneOf, parsePercentage, phaseTimer, poll, readRegion, redact, regionCode, saveState, seededRandom, testRunContext, virtualClock
+// UNUSED EXPORTS: CancelledError, MAX_PROGRESS_INTERVAL_MS, REGION_CODE, SummaryBuilder, cancellationSignal, createInputs, deployErrorFrom, deployErrorOf, envInputs, failureMessage, forInput, getState, isCancellation, isDeployError, maskSecrets, memoryLogger, parseBoolean, parseDuration, parseInteger, parseJson, parseKeyValues, parseList, parseOneOf, parsePercentage, phaseTimer, poll, readRegion, redact, regionCode, saveState, seededRandom, testRunContext, virtualClock
 
 ;// CONCATENATED MODULE: ../../packages/core/src/errors.ts
 class errors_DeployError extends Error {
@@ -33847,11 +33847,25 @@ function deployErrorFrom(fn) {
         fn();
     }
     catch (error) {
-        if (error instanceof DeployError)
-            return error;
-        throw error;
+        return expectDeployError(error);
     }
     throw new Error("Expected a DeployError, but nothing was thrown.");
+}
+/** The DeployError that `promise` rejects with: `deployErrorFrom` for async code. */
+async function deployErrorOf(promise) {
+    try {
+        await promise;
+    }
+    catch (error) {
+        return expectDeployError(error);
+    }
+    throw new Error("Expected a DeployError, but the promise resolved.");
+}
+// Any other error is a bug the test should show as it is, stack and all.
+function expectDeployError(error) {
+    if (error instanceof DeployError)
+        return error;
+    throw error;
 }
 /** A run of acme/shop as `runContext()` reads it on a runner, for tests; `overrides` win. */
 function testRunContext(overrides = {}) {
