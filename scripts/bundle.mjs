@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Bundles the action in the current directory (each action's `bundle` script runs this).
 // One ncc build per entry: src/index.ts -> dist/main/index.js and, when the action has a
-// cleanup step, src/post.ts -> dist/post/index.js. Builds go to a scratch folder that
+// cleanup step, src/post.ts -> dist/post/index.js (and src/worker.ts -> dist/worker/index.js). Builds go to a scratch folder that
 // replaces dist/ only when every entry built, so a removed entry or asset cannot linger
 // and a failed build leaves the committed dist/ alone. ncc only transpiles (types are
 // `pnpm typecheck`'s job) and runs on Node 24, the runtime the actions declare, so the
@@ -15,6 +15,8 @@ import { node24 } from "./node24.mjs";
 const entries = [
   { source: "src/index.ts", out: "main" },
   { source: "src/post.ts", out: "post" },
+  // A step that spreads CPU work over worker threads starts them from dist/worker/index.js.
+  { source: "src/worker.ts", out: "worker" },
 ];
 const scratch = ".dist-build";
 
