@@ -45,6 +45,40 @@ describe("parseDuration", () => {
     expect(error.input).toBe("x");
   });
 
+  describe("long and signed spans", () => {
+    const DAY = 86_400_000;
+    it.each([
+      ["30d", 30 * DAY],
+      ["2y", 730 * DAY],
+      ["1y 30d", 395 * DAY],
+      ["1d12h", 1.5 * DAY],
+      ["-2y", -730 * DAY],
+      ["-90s", -90_000],
+      ["-0", 0],
+      ["0d", 0],
+    ])("reads %j as %i ms when days, years and a sign are allowed", (text, ms) => {
+      expect(parseDuration(text, "Span", {}, { long: true, signed: true })).toBe(ms);
+    });
+
+    it.each(["- 5m", "--5m", "30d2y", "1.5y", "2 years", "-", "5w"])("rejects %j", (text) => {
+      expect(() => parseDuration(text, "Span", {}, { long: true, signed: true })).toThrow(DeployError);
+    });
+
+    it("refuses days and years unless asked, with the timeout wording", () => {
+      const error = deployErrorFrom(() => parseDuration("30d", "Timeout"));
+      expect(error.fix).toBe('Write a number followed by s, m or h, like "90s", "15m" or "2h".');
+    });
+
+    it("refuses a sign unless asked, and says how to write a span back in time when asked", () => {
+      expect(() => parseDuration("-5m", "Timeout", {}, { long: true })).toThrow(DeployError);
+      expect(() => parseDuration("-0", "Timeout")).toThrow(DeployError);
+      const error = deployErrorFrom(() => parseDuration("2 years", "Span", {}, { long: true, signed: true }));
+      expect(error.fix).toBe(
+        'Write a number followed by s, m, h, d or y (365 days), like "90s", "30d" or "2y", or "-2y" for a span back in time.',
+      );
+    });
+  });
+
   describe("bounds", () => {
     it("accepts values within bounds given as text or milliseconds", () => {
       expect(parseDuration("1m", "d", { min: "1m", max: 3_600_000 })).toBe(60_000);

@@ -3,31 +3,50 @@ import { type Bounds, checkBounds, invalidValue, type Subject, subjectOf } from 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+// A year of data is 365 days: a fixed length keeps a span the same whatever date it starts from.
+const YEAR = 365 * DAY;
 
-// Units come in order (h, m, s), each at most once, so a duration reads one way only;
-// "1h 30m" is allowed because formatDuration writes it. A bare "0" needs no unit.
-const DURATION = /^0$|^(?:(\d+)h)? ?(?:(\d+)m)? ?(?:(\d+)s)?$/;
-
-const DURATION_FIX = 'Write a number followed by s, m or h, like "90s", "15m" or "2h".';
+// Units come in order (y, d, h, m, s), each at most once, so a duration reads one way only;
+// "1h 30m" is allowed because formatDuration writes it. A bare "0" needs no unit. The
+// lookahead keeps a sign next to its number ("- 5m" is not a duration).
+const DURATION = /^(-)?(?:0|(?=\d)(?:(\d+)y)? ?(?:(\d+)d)? ?(?:(\d+)h)? ?(?:(\d+)m)? ?(?:(\d+)s)?)$/;
 
 /** Milliseconds, or the way a user writes a duration (`"15m"`); bounds accept either. */
 export type Duration = number | string;
 
+/** What a duration may be beyond the `90s`, `15m`, `2h` of timeouts. */
+export interface DurationOptions {
+  /** Days (`30d`) and years of 365 days (`2y`): spans of data, like "signed up in the last 2 years". */
+  long?: boolean;
+  /** A leading minus (`-2y`): a span back in time from a reference date. */
+  signed?: boolean;
+}
+
 /**
- * Parses `90s`, `15m`, `2h`, `1h30m`, `1h 30m` or `0` into milliseconds. Used for inputs
- * and for durations read from files; `about` names the value in the error.
+ * Parses `90s`, `15m`, `2h`, `1h30m`, `1h 30m` or `0` into milliseconds (with `options`, also
+ * `30d`, `2y` and `-2y`). Used for inputs and for durations read from files; `about` names the
+ * value in the error.
  */
 export function parseDuration(
   text: string,
   about: string | Subject = "Duration",
   bounds: Bounds<Duration> = {},
+  options: DurationOptions = {},
 ): number {
   const subject = subjectOf(about);
   const trimmed = text.trim();
   const match = DURATION.exec(trimmed);
-  if (!match || trimmed === "") throw invalidValue(subject, trimmed, "is not a valid duration", DURATION_FIX);
-  const [, hours = "0", minutes = "0", seconds = "0"] = match;
-  const ms = Number(hours) * HOUR + Number(minutes) * MINUTE + Number(seconds) * SECOND;
+  const [, minus, years, days, hours = "0", minutes = "0", seconds = "0"] = match ?? [];
+  const allowed = (!minus || options.signed) && ((!years && !days) || options.long);
+  if (!match || !allowed) throw invalidValue(subject, trimmed, "is not a valid duration", durationFix(options));
+  const span =
+    Number(years ?? 0) * YEAR +
+    Number(days ?? 0) * DAY +
+    Number(hours) * HOUR +
+    Number(minutes) * MINUTE +
+    Number(seconds) * SECOND;
+  const ms = minus && span > 0 ? -span : span; // "-0" is 0, not -0
   return checkBounds(
     ms,
     trimmed,
@@ -36,6 +55,12 @@ export function parseDuration(
     "a duration",
     formatDuration,
   );
+}
+
+function durationFix({ long, signed }: DurationOptions): string {
+  if (!long) return 'Write a number followed by s, m or h, like "90s", "15m" or "2h".';
+  const back = signed ? ', or "-2y" for a span back in time' : "";
+  return `Write a number followed by s, m, h, d or y (365 days), like "90s", "30d" or "2y"${back}.`;
 }
 
 function toMs(duration: Duration | undefined): number | undefined {

@@ -21,6 +21,7 @@ describe("@deploy/core", () => {
         "getState",
         "inputs",
         "invalidInput",
+        "invalidValue",
         "isCancellation",
         "isDeployError",
         "link",

@@ -1,7 +1,7 @@
 export { CancelledError, cancellationSignal, isCancellation, type SignalSource } from "./cancellation.ts";
 export { type Clock, systemClock } from "./clock.ts";
 export { type RunContext, runContext } from "./context.ts";
-export { type Duration, formatDuration, parseDuration } from "./duration.ts";
+export { type Duration, type DurationOptions, formatDuration, parseDuration } from "./duration.ts";
 export { DeployError, type DeployErrorDetails, isDeployError } from "./errors.ts";
 export {
   createInputs,
@@ -13,7 +13,7 @@ export {
   inputs,
   type ValidatedInputOptions,
 } from "./inputs.ts";
-export { type Bounds, forInput, invalidInput, type Subject } from "./invalid.ts";
+export { type Bounds, forInput, invalidInput, invalidValue, type Subject } from "./invalid.ts";
 export { type Logger, memoryLogger } from "./logger.ts";
 export {
   MAX_PROGRESS_INTERVAL_MS,
