@@ -3,6 +3,7 @@ import { mkdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { csvHeader } from "./encode.ts";
 import { type SinkContext, type SinkTable, type TableResult, tapped } from "./sink.ts";
 
 export interface FilesLoad {
@@ -39,7 +40,7 @@ async function writeTable(load: FilesLoad, table: SinkTable, context: SinkContex
   const temporary = path.join(load.directory, `.${table.name}.${load.format}.${process.pid}.partial`);
   const hash = context.hasher();
   const source = context.rows(table.name, { format: load.format, columns: table.columns, withDeferred: true });
-  const header = load.format === "csv" ? [Buffer.from(`${table.columns.map(csvField).join(",")}\n`)] : [];
+  const header = load.format === "csv" ? [Buffer.from(csvHeader(table.columns))] : [];
   async function* file(): AsyncGenerator<Uint8Array> {
     yield* header;
     yield* tapped(source, table.name, hash, context);
@@ -52,9 +53,4 @@ async function writeTable(load: FilesLoad, table: SinkTable, context: SinkContex
     throw context.signal.aborted ? context.signal.reason : error;
   }
   return { name: table.name, rows: table.rows, hash: hash.digest(), durationMs: performance.now() - started };
-}
-
-/** A CSV field (RFC 4180): quoted when it holds a comma, quote or line break. */
-function csvField(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
