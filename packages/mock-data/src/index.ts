@@ -9,5 +9,16 @@ export {
   MARKER_TABLE,
   SeedRefusedError,
 } from "./guard.ts";
+export {
+  type ColumnSpec,
+  GENERATOR_VERSION,
+  parseSeedFile,
+  SEED_FILE_KEYS,
+  SEED_FILE_VERSION,
+  type Scalar,
+  type SeedFile,
+  type TableSpec,
+  type ValueSpec,
+} from "./seed-file.ts";
 export { type SeedRequest, type SeedResult, type SeedSink, seed } from "./seed.ts";
 export type { TableResult } from "./sink.ts";
