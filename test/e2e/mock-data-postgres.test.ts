@@ -1,20 +1,34 @@
-// The PostgreSQL sink and the guard against a real PostgreSQL 15: what lands in the database,
-// and that every refusal and every failure leaves it exactly as it was (counts and content
-// hashes by SQL, before and after).
-import { createHash } from "node:crypto";
+// The PostgreSQL sink and the guard against a real PostgreSQL 15, with the fixture seed file
+// and schema: what lands in the database, and that every refusal and every failure leaves it
+// exactly as it was (row counts and content hashes computed by SQL, before and after).
+import { readFileSync } from "node:fs";
 import { deployErrorOf, memoryLogger } from "@deploy/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { generateRows } from "../../packages/mock-data/src/generate.ts";
 import {
   DEFAULT_ALLOWED_ENVIRONMENTS,
   DEFAULT_DENIED_ENVIRONMENTS,
   type GuardSettings,
   SeedRefusedError,
 } from "../../packages/mock-data/src/guard.ts";
-import { type SeedSink, seedWith } from "../../packages/mock-data/src/seed-run.ts";
-import { SCHEMA, type StandInPlan, standInGenerator, standInPlan } from "./mock-data-standin.ts";
-import { postgresAvailable, queryRows, snapshot, type TestDatabase, testDatabase } from "./postgres.ts";
+import { dataHash, tableHasher } from "../../packages/mock-data/src/hash.ts";
+import { planSeed, type SeedPlan } from "../../packages/mock-data/src/plan.ts";
+import { type SeedSink, seed } from "../../packages/mock-data/src/seed.ts";
+import { parseSeedFile } from "../../packages/mock-data/src/seed-file.ts";
+import { seedWith } from "../../packages/mock-data/src/seed-run.ts";
+import { loadSchema, postgresAvailable, queryRows, snapshot, type TestDatabase, testDatabase } from "./postgres.ts";
 
-const PASSWORD = "deploy_test";
+const FIXTURES = new URL("../fixtures/seed/", import.meta.url);
+const SHOP = readFileSync(new URL("shop.yaml", FIXTURES), "utf8");
+const PASSWORD = new URL(process.env.DEPLOY_TEST_DATABASE_URL ?? "postgres://x:none@h/d").password;
+
+/** The fixture's plan with another seed number or more users. */
+function shop(options: { seed?: number; users?: number } = {}): SeedPlan {
+  let text = SHOP;
+  if (options.seed !== undefined) text = text.replace(/^seed: \d+$/m, `seed: ${options.seed}`);
+  if (options.users !== undefined) text = text.replace(/(users:\n\s+count: )\d+/, `$1${options.users}`);
+  return planSeed(parseSeedFile(text));
+}
 
 const guard = (overrides: Partial<GuardSettings> = {}): GuardSettings => ({
   environment: "stage",
@@ -25,44 +39,46 @@ const guard = (overrides: Partial<GuardSettings> = {}): GuardSettings => ({
   ...overrides,
 });
 
+/** Rows per table by SQL. */
+async function counts(url: string): Promise<Record<string, number>> {
+  const snap = await snapshot(url, ["users", "products", "orders", "order_items"]);
+  return Object.fromEntries(Object.entries(snap).map(([name, s]) => [name, s.rows]));
+}
+
 describe.skipIf(!postgresAvailable)("seeding PostgreSQL", () => {
   let db: TestDatabase;
   const sink = (reset: "truncate" | "none" = "truncate"): SeedSink => ({ kind: "postgres", url: db.url, reset });
   const run = (
-    plan: StandInPlan,
-    options: {
-      sink?: SeedSink;
-      guard?: Partial<GuardSettings>;
-      signal?: AbortSignal;
-      generator?: ReturnType<typeof standInGenerator>;
-    } = {},
+    plan: SeedPlan,
+    options: { sink?: SeedSink; guard?: Partial<GuardSettings>; signal?: AbortSignal } = {},
   ) =>
-    seedWith(
+    seed(
       { plan, sink: options.sink ?? sink(), guard: guard(options.guard) },
       { logger: memoryLogger(), signal: options.signal ?? new AbortController().signal },
-      options.generator ?? standInGenerator(),
     );
 
   beforeEach(async () => {
     db = await testDatabase();
-    await db.admin.query(SCHEMA);
+    await loadSchema(db.url, new URL("schema.sql", FIXTURES));
   });
   afterEach(() => db.close());
 
   /** A database that holds a first seed: what a refusal or failure must leave as it is. */
-  async function seeded(): Promise<void> {
-    await run(standInPlan(50, { salt: "before" }), { guard: { createMarker: true } });
+  async function seeded(): Promise<Record<string, { rows: number; hash: string }>> {
+    await run(shop({ seed: 1 }), { guard: { createMarker: true } });
+    return snapshot(db.url);
   }
 
-  it("loads the counts asked, with deferred cycle columns set, no orphans and no duplicates", async () => {
-    const result = await run(standInPlan(2500), { guard: { createMarker: true } });
-    expect(result.tables.map((t) => [t.name, t.rows])).toEqual([
-      ["users", 2500],
-      ["orders", 7500],
-    ]);
-    expect(result.rows).toBe(10_000);
+  it("loads the counts planned, with the cycle column set, no orphans and no duplicates", async () => {
+    const plan = shop();
+    const result = await run(plan, { guard: { createMarker: true } });
+    const planned = Object.fromEntries(plan.tables.map((t) => [t.name, t.rows]));
+    expect(Object.fromEntries(result.tables.map((t) => [t.name, t.rows]))).toEqual(planned);
+    expect(await counts(db.url)).toEqual(planned);
+    expect(planned.users).toBe(200);
+    expect(result.rows).toBe(Object.values(planned).reduce((a, b) => a + b, 0));
     expect(result.markerCreated).toBe(true);
-    expect(result.sink).toMatch(/^postgres:\/\/127\.0\.0\.1:5432\/deploy_seed_/);
+    expect(result.sink).toMatch(/^postgres:\/\/127\.0\.0\.1:5432\/deploy_seed_[0-9a-f]+$/);
     expect(result.checks).toEqual([
       "environment",
       "denied-environments",
@@ -70,102 +86,110 @@ describe.skipIf(!postgresAvailable)("seeding PostgreSQL", () => {
       "denied-hosts",
       "marker",
     ]);
-    const [counts] = await queryRows<{ users: string; orders: string; favourites: string }>(
-      db.url,
-      "SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM orders) AS orders, (SELECT count(favourite_order_id) FROM users) AS favourites",
-    );
-    expect(counts).toEqual({ users: "2500", orders: "7500", favourites: "1250" });
     const orphans = await queryRows(
       db.url,
-      `SELECT o.id FROM orders o LEFT JOIN users u ON u.id = o.user_id WHERE u.id IS NULL
-       UNION ALL SELECT u.id FROM users u LEFT JOIN orders o ON o.id = u.favourite_order_id
+      `SELECT 'orders' AS t FROM orders o LEFT JOIN users u ON u.id = o.user_id WHERE u.id IS NULL
+       UNION ALL SELECT 'order_items' FROM order_items i LEFT JOIN orders o ON o.id = i.order_id WHERE o.id IS NULL
+       UNION ALL SELECT 'order_items' FROM order_items i LEFT JOIN products p ON p.id = i.product_id WHERE p.id IS NULL
+       UNION ALL SELECT 'users' FROM users u LEFT JOIN orders o ON o.id = u.favourite_order_id
         WHERE u.favourite_order_id IS NOT NULL AND o.id IS NULL`,
     );
     expect(orphans).toEqual([]);
-    const duplicates = await queryRows(db.url, "SELECT email FROM users GROUP BY email HAVING count(*) > 1");
-    expect(duplicates).toEqual([]);
-    // Columns the seed file does not name get the database's defaults.
-    const [defaults] = await queryRows<{ missing: string }>(
+    const duplicates = await queryRows(
       db.url,
-      "SELECT count(*) AS missing FROM users WHERE created_at IS NULL",
+      `SELECT email FROM users GROUP BY email HAVING count(*) > 1
+       UNION ALL SELECT name FROM products GROUP BY name HAVING count(*) > 1`,
     );
-    expect(defaults?.missing).toBe("0");
+    expect(duplicates).toEqual([]);
+    const [favourites] = await queryRows<{ set: string }>(db.url, "SELECT count(favourite_order_id) AS set FROM users");
+    expect(Number(favourites?.set)).toBeGreaterThan(50);
   });
 
-  it("hashes each table's COPY text with all columns, deferred values included", async () => {
-    const plan = standInPlan(1200);
-    const result = await run(plan, { guard: { createMarker: true } });
+  it("hashes each table's COPY text with all columns, deferred values included, and repeats itself", async () => {
+    const plan = shop();
+    const first = await run(plan, { guard: { createMarker: true } });
+    const expected: Record<string, string> = {};
     for (const table of plan.tables) {
-      const hash = createHash("sha256");
-      for await (const chunk of standInGenerator().rows(plan, table.name, { format: "copy", withDeferred: true })) {
+      const hash = tableHasher();
+      for await (const chunk of generateRows(plan, table.name, { format: "copy", withDeferred: true }))
         hash.update(chunk);
-      }
-      expect(result.tables.find((t) => t.name === table.name)?.hash).toBe(hash.digest("hex"));
+      expected[table.name] = hash.digest();
     }
-    expect(result.dataHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(Object.fromEntries(first.tables.map((t) => [t.name, t.hash]))).toEqual(expected);
+    expect(first.dataHash).toBe(dataHash(expected));
+    const before = await snapshot(db.url);
+    const second = await run(shop());
+    expect(second.dataHash).toBe(first.dataHash);
+    expect(await snapshot(db.url)).toEqual(before);
   });
 
   it("reset: truncate replaces the data of the seed file's tables", async () => {
-    await seeded();
-    await run(standInPlan(30, { salt: "after" }));
-    const emails = await queryRows<{ email: string }>(db.url, "SELECT email FROM users ORDER BY id");
-    expect(emails).toHaveLength(30);
-    expect(emails.every((r) => r.email.endsWith(".after@example.com"))).toBe(true);
-    expect((await snapshot(db.url)).orders?.rows).toBe(90);
+    const before = await seeded();
+    const result = await run(shop({ seed: 2 }));
+    const after = await snapshot(db.url);
+    expect(after.users?.hash).not.toBe(before.users?.hash);
+    expect(after.deploy_seed_marker).toEqual(before.deploy_seed_marker);
+    expect(await counts(db.url)).toEqual(Object.fromEntries(result.tables.map((t) => [t.name, t.rows])));
   });
 
   it("reset: none adds to the data, and a clash rolls back everything", async () => {
-    await seeded();
-    const before = await snapshot(db.url);
-    const error = await deployErrorOf(run(standInPlan(50, { salt: "before" }), { sink: sink("none") }));
+    const before = await seeded();
+    const error = await deployErrorOf(run(shop({ seed: 1 }), { sink: sink("none") }));
     expect(error.code).toBe("SeedFailed");
-    expect(error.what).toContain('loading table "users"');
+    expect(error.what).toMatch(/loading table "(users|products)"/);
     expect(error.what).toContain("rolled back");
     expect(await snapshot(db.url)).toEqual(before);
   });
 
-  it("a constraint the rows violate on a later table leaves the previous data exactly", async () => {
-    await seeded();
-    const before = await snapshot(db.url);
-    const error = await deployErrorOf(run(standInPlan(3000, { salt: "bad", badFrom: 8000 })));
+  it("a constraint the rows violate in the last table leaves the previous data exactly", async () => {
+    const before = await seeded();
+    await db.admin.query("ALTER TABLE order_items ADD CONSTRAINT small_quantity CHECK (quantity < 5) NOT VALID");
+    const error = await deployErrorOf(run(shop({ seed: 3 })));
     expect(error.code).toBe("SeedFailed");
-    expect(error.what).toContain('loading table "orders"');
-    expect(error.why).toContain("total_positive");
+    expect(error.what).toContain('loading table "order_items"');
+    expect(error.why).toContain("small_quantity");
     expect(error.message).not.toContain(PASSWORD);
     expect(await snapshot(db.url)).toEqual(before);
   });
 
   it("cancelled mid-COPY, it stops and leaves the previous data exactly", async () => {
-    await seeded();
-    const before = await snapshot(db.url);
+    const before = await seeded();
     const controller = new AbortController();
-    const reason = new Error("cancelled by the test");
-    reason.name = "AbortError";
-    const generator = standInGenerator((table, index) => {
-      if (table === "orders" && index === 3) controller.abort(reason);
-    });
-    await expect(run(standInPlan(3000, { salt: "cancelled" }), { signal: controller.signal, generator })).rejects.toBe(
-      reason,
+    const reason = Object.assign(new Error("cancelled by the test"), { name: "AbortError" });
+    let chunks = 0;
+    const cancelling = seedWith(
+      { plan: shop({ seed: 4, users: 20_000 }), sink: sink(), guard: guard() },
+      { logger: memoryLogger(), signal: controller.signal },
+      {
+        async *rows(plan, table, options) {
+          for await (const chunk of generateRows(plan, table, options)) {
+            if (table === "orders" && ++chunks === 3) controller.abort(reason);
+            yield chunk;
+          }
+        },
+        hasher: tableHasher,
+        dataHash,
+      },
     );
+    await expect(cancelling).rejects.toBe(reason);
+    expect(chunks).toBe(3);
     expect(await snapshot(db.url)).toEqual(before);
   });
 
   it("refuses to truncate tables that others reference, before writing", async () => {
     await seeded();
-    await db.admin.query("CREATE TABLE reviews (order_id integer REFERENCES orders (id))");
+    await db.admin.query("CREATE TABLE reviews (order_id uuid REFERENCES orders (id))");
     const before = await snapshot(db.url);
-    const error = await deployErrorOf(run(standInPlan(10)));
+    const error = await deployErrorOf(run(shop()));
     expect(error.what).toContain("reviews");
-    expect(error.what).toContain("orders");
     expect(error.fix).toContain("reset: none");
     expect(await snapshot(db.url)).toEqual(before);
   });
 
-  it("names a table that does not exist", async () => {
-    const plan = standInPlan(10);
-    (plan.tables[1] as { name: string }).name = "purchases";
-    const error = await deployErrorOf(run(plan, { guard: { createMarker: true } }));
-    expect(error.what).toContain('Table "purchases" does not exist');
+  it("names a table the database does not have", async () => {
+    await db.admin.query("DROP TABLE order_items");
+    const error = await deployErrorOf(run(shop(), { guard: { createMarker: true } }));
+    expect(error.what).toContain('Table "order_items" does not exist');
     expect((await snapshot(db.url)).deploy_seed_marker).toBeUndefined();
   });
 
@@ -180,9 +204,8 @@ describe.skipIf(!postgresAvailable)("seeding PostgreSQL", () => {
       ["another environment's marker, even with create-marker", { environment: "qa", createMarker: true }, "marker"],
     ];
     it.each(refusals)("refuses %s and leaves the database exactly as it was", async (_, settings, check) => {
-      await seeded();
-      const before = await snapshot(db.url);
-      const error = await deployErrorOf(run(standInPlan(20, { salt: "refused" }), { guard: settings }));
+      const before = await seeded();
+      const error = await deployErrorOf(run(shop({ seed: 5 }), { guard: settings }));
       expect(error).toBeInstanceOf(SeedRefusedError);
       expect((error as SeedRefusedError).check).toBe(check);
       expect(error.what).toContain(`check "${check}"`);
@@ -193,19 +216,20 @@ describe.skipIf(!postgresAvailable)("seeding PostgreSQL", () => {
 
     it("refuses a database without marker, and a failed load does not leave one behind", async () => {
       const before = await snapshot(db.url);
-      const error = await deployErrorOf(run(standInPlan(20)));
+      const error = await deployErrorOf(run(shop()));
       expect((error as SeedRefusedError).check).toBe("marker");
       expect(error.fix).toContain("create-marker: true");
       expect(await snapshot(db.url)).toEqual(before);
-      await deployErrorOf(run(standInPlan(20, { badFrom: 0 }), { guard: { createMarker: true } }));
+      await db.admin.query("ALTER TABLE order_items ADD CONSTRAINT small_quantity CHECK (quantity < 5)");
+      await deployErrorOf(run(shop(), { guard: { createMarker: true } }));
       expect(await snapshot(db.url)).toEqual(before);
     });
 
     it("creates the marker only when asked, once", async () => {
-      const first = await run(standInPlan(20), { guard: { createMarker: true } });
+      const first = await run(shop(), { guard: { createMarker: true } });
       expect(first.markerCreated).toBe(true);
       expect(await queryRows(db.url, "SELECT environment FROM deploy_seed_marker")).toEqual([{ environment: "stage" }]);
-      const again = await run(standInPlan(20), { guard: { environment: "STAGE", createMarker: true } });
+      const again = await run(shop(), { guard: { environment: "STAGE", createMarker: true } });
       expect(again.markerCreated).toBe(false);
       expect(await queryRows(db.url, "SELECT environment FROM deploy_seed_marker")).toEqual([{ environment: "stage" }]);
     });
@@ -214,9 +238,7 @@ describe.skipIf(!postgresAvailable)("seeding PostgreSQL", () => {
   it("never shows the password, not even when the login fails", async () => {
     const url = new URL(db.url);
     url.password = "not-the-password-Zx9";
-    const error = await deployErrorOf(
-      run(standInPlan(5), { sink: { kind: "postgres", url: url.href, reset: "truncate" } }),
-    );
+    const error = await deployErrorOf(run(shop(), { sink: { kind: "postgres", url: url.href, reset: "truncate" } }));
     expect(error.code).toBe("DatabaseUnreachable");
     expect(error.what).toContain(`postgres://127.0.0.1:5432${url.pathname}`);
     expect(`${error.message} ${error.stack}`).not.toContain("not-the-password-Zx9");
