@@ -39,18 +39,20 @@ export class Field {
     const fields = new Entries(this);
     for (const [key, value] of this.value) {
       if (typeof key !== "string") throw this.at(String(key), value).fail("has a key that is not text", fix);
-      if (keys && !keys.includes(key)) throw this.unknownKey(key, keys);
+      if (keys && !keys.includes(key)) throw this.unknownKey(key, keys, fix);
       fields.set(key, this.at(key, value));
     }
     return fields;
   }
 
   /** The error for a key this mapping does not have, with the nearest allowed one as a hint. */
-  private unknownKey(key: string, keys: readonly string[]): DeployError {
+  private unknownKey(key: string, keys: readonly string[], fix: string): DeployError {
+    const problem = `has an unknown key "${key}"`;
+    if (keys.length === 0) return invalidValue(this.subject, key, problem, fix);
     const hint = nearest(key, keys);
     const guess = hint === undefined ? "" : `Did you mean "${hint}"? `;
     const allowed = keys.map((k) => `"${k}"`).join(", ");
-    return invalidValue(this.subject, key, `has an unknown key "${key}"`, `${guess}The keys here are ${allowed}.`);
+    return invalidValue(this.subject, key, problem, `${guess}The keys here are ${allowed}.`);
   }
 
   /** The error for a key the mapping must have. */
@@ -118,7 +120,9 @@ export function nearest(word: string, words: readonly string[]): string | undefi
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
   for (const candidate of words) {
-    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    const [a, b] = [word.toLowerCase(), candidate.toLowerCase()];
+    // "maximum" for "max" is far in letters but plainly meant.
+    const distance = a.startsWith(b) || b.startsWith(a) ? 1 : editDistance(a, b);
     if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
   }
   return best;
