@@ -1,6 +1,6 @@
 import { deployErrorFrom } from "@deploy/core";
 import { describe, expect, it } from "vitest";
-import { describeDatabaseUrl, parseDatabaseUrl, withoutPassword } from "./database-url.ts";
+import { describeDatabaseUrl, parseDatabaseUrl, passwordsIn, withoutPassword } from "./database-url.ts";
 
 const URL_WITH_PASSWORD = "postgres://seed:s3cr%40t-pw@stage-db.internal:6432/shop?sslmode=require";
 
@@ -43,5 +43,25 @@ describe("withoutPassword", () => {
     const clean = withoutPassword(text, URL_WITH_PASSWORD);
     expect(clean).not.toContain("s3cr");
     expect(clean).toBe("failed for ***: *** or ***");
+  });
+});
+
+describe("passwordsIn", () => {
+  it("finds the password raw and decoded, and in ?password=", () => {
+    expect(passwordsIn(URL_WITH_PASSWORD)).toEqual(["s3cr%40t-pw", "s3cr@t-pw"]);
+    expect(passwordsIn("postgres://u@db/app?sslmode=require&password=a+b%21")).toEqual([
+      "a+b%21",
+      "a b%21",
+      "a+b!",
+      "a b!",
+    ]);
+  });
+
+  it("finds it in a URL that does not parse", () => {
+    expect(passwordsIn("postgres://u:pa ss@db:notaport/app")).toEqual(["pa ss"]);
+  });
+
+  it("finds nothing in a URL without password", () => {
+    expect(passwordsIn("postgres://u@db/app")).toEqual([]);
   });
 });

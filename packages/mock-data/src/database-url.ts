@@ -44,15 +44,31 @@ export function describeDatabaseUrl(url: string): string {
 }
 
 /**
- * `text` without the URL's password, raw or percent-decoded, nor the URL itself: for
- * messages that come from pg or the server, which the suite does not write itself.
+ * `text` without the URL's passwords (see passwordsIn) nor the URL itself: for messages
+ * that come from pg or the server, which the suite does not write itself.
  */
 export function withoutPassword(text: string, url: string): string {
+  return [url, ...passwordsIn(url)].reduce((result, secret) => result.replaceAll(secret, "***"), text);
+}
+
+/**
+ * The passwords of a database URL, as written and URL-decoded, longest first: the URL's own,
+ * any ?password= (which pg also reads), and for a URL that does not parse what stands between
+ * "user:" and the last "@" of the authority, so that a typo in the URL does not print it.
+ * What the action masks, and what messages from pg are cleaned of.
+ */
+export function passwordsIn(url: string): string[] {
   const parsed = tryParse(url);
-  const secrets = [url, parsed?.password, parsed && safeDecode(parsed.password)]
-    .filter((s): s is string => Boolean(s))
-    .sort((a, b) => b.length - a.length);
-  return secrets.reduce((result, secret) => result.replaceAll(secret, "***"), text);
+  const raw: string[] = [];
+  if (parsed) {
+    raw.push(parsed.password);
+  } else {
+    const userinfo = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*?:([^/?#]*)@[^@/?#]*(?:[/?#]|$)/i.exec(url);
+    if (userinfo?.[1]) raw.push(userinfo[1]);
+  }
+  for (const m of url.matchAll(/[?&]password=([^&#]*)/gi))
+    raw.push(m[1] as string, (m[1] as string).replaceAll("+", " "));
+  return [...new Set([...raw, ...raw.map(safeDecode)])].filter((p) => p !== "").sort((a, b) => b.length - a.length);
 }
 
 function tryParse(url: string): URL | undefined {

@@ -1,4 +1,4 @@
-export { describeDatabaseUrl } from "./database-url.ts";
+export { type DatabaseTarget, describeDatabaseUrl, parseDatabaseUrl, passwordsIn } from "./database-url.ts";
 export {
   checkEnvironment,
   checkTarget,
@@ -22,3 +22,10 @@ export {
 } from "./seed-file.ts";
 export { type SeedRequest, type SeedResult, type SeedSink, seed } from "./seed.ts";
 export type { TableResult } from "./sink.ts";
+export { CHUNK_ROWS } from "./chunks.ts";
+export { csvHeader, csvText, copyText, type RowFormat } from "./encode.ts";
+export { FAKER_LOCALES, FAKER_METHODS, type FakerMethod, isFakerMethod } from "./faker-data.ts";
+export { DEFAULT_WORKERS, type GenerateOptions, generateRows } from "./generate.ts";
+export { dataHash, type TableHasher, tableHasher } from "./hash.ts";
+export { type PlannedTable, type SeedPlan, planSeed } from "./plan.ts";
+export { runGeneratorWorker } from "./threads.ts";
