@@ -30,7 +30,7 @@ export const KIND_KEYS = {
 
 // A JSON field is a value inside one row's object: it has no identity to be unique, and
 // pointing at other rows or columns from inside a document is not something tables need.
-const JSON_FIELD_KEYS = ["null-rate", ...COLUMN_KINDS.filter((kind) => kind !== "ref" && kind !== "parent")];
+export const JSON_FIELD_KEYS = ["null-rate", ...COLUMN_KINDS.filter((kind) => kind !== "ref" && kind !== "parent")];
 
 const KIND_LIST = COLUMN_KINDS.map((kind) => `"${kind}"`).join(", ");
 const DATE_FORMATS = ["timestamp", "date"] as const;

@@ -1,7 +1,7 @@
 import { DeployError } from "@deploy/core";
 import { parseDocument } from "yaml";
 import { FAKER_LOCALES } from "./faker-data.ts";
-import { COLUMN_KINDS, COLUMN_OPTIONS, KIND_KEYS, NAME_FIX, parseColumns } from "./seed-columns.ts";
+import { COLUMN_KINDS, COLUMN_OPTIONS, JSON_FIELD_KEYS, KIND_KEYS, NAME_FIX, parseColumns } from "./seed-columns.ts";
 import { parseIsoDate } from "./seed-dates.ts";
 import { Field, IDENTIFIER, nearest } from "./seed-fields.ts";
 
@@ -67,6 +67,7 @@ export const SEED_FILE_KEYS = {
   table: ["count", "columns"],
   count: ["per", "min", "max"],
   column: [...COLUMN_OPTIONS, ...COLUMN_KINDS],
+  jsonField: JSON_FIELD_KEYS,
   ...KIND_KEYS,
 } as const;
 
