@@ -41,7 +41,10 @@ interface Scope {
   inJson: boolean;
 }
 
-/** A table's `columns` mapping, in file order, with `date: {after}` checked against its table. */
+/**
+ * A table's `columns` mapping, in file order. Whether `date: {after}`, `ref` and `parent` name
+ * columns that exist is the plan's to check: it sees every table.
+ */
 export function parseColumns(field: Field, referenceDate: Date): ColumnSpec[] {
   const fix = "Write the columns as a mapping of column name to how its values are made, like {id: {uuid: {}}}.";
   const columns = [...field.entries(undefined, fix)].map(([name, column]) => {
@@ -50,7 +53,6 @@ export function parseColumns(field: Field, referenceDate: Date): ColumnSpec[] {
     return { name, ...parseColumn(column, { referenceDate, inJson: false }) };
   });
   if (columns.length === 0) throw field.fail("has no columns", fix);
-  checkDatesAfter(field, columns);
   return columns;
 }
 
@@ -226,33 +228,7 @@ function identifier(field: Field, fix: string): string {
   return name;
 }
 
-export function oneOf<const V extends string>(field: Field, allowed: readonly V[], fix: string): V {
+function oneOf<const V extends string>(field: Field, allowed: readonly V[], fix: string): V {
   if ((allowed as readonly unknown[]).includes(field.value)) return field.value as V;
   throw field.fail("is not one of the allowed values", fix);
-}
-
-/**
- * `date: {after: c}` must follow a date column of the same table, and dates that follow each
- * other must not go round in a circle (no first date to start from). Other tables are the
- * plan's business; this needs only the table at hand.
- */
-function checkDatesAfter(field: Field, columns: ColumnSpec[]): void {
-  const byName = new Map(columns.map((column) => [column.name, column]));
-  for (const column of columns) {
-    const seen = new Set<string>([column.name]);
-    let current = column;
-    while (current.value.kind === "date-after") {
-      const { column: name } = current.value;
-      const at = field.at(current.name, null).at("date", null).at("after", name);
-      const target = byName.get(name);
-      if (!target || (target.value.kind !== "date" && target.value.kind !== "date-after")) {
-        throw at.fail("is not a date column of this table", "Name a column of this table that has date: {from, to}.");
-      }
-      if (seen.has(name)) {
-        throw at.fail("goes round in a circle of dates", "Give one of the dates in the circle date: {from, to}.");
-      }
-      seen.add(name);
-      current = target;
-    }
-  }
 }

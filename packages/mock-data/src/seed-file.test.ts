@@ -523,27 +523,6 @@ describe("parseSeedFile", () => {
         fix: "Write format: timestamp, or format: date.",
       },
       {
-        name: "a date after a column that is not there",
-        yaml: withColumns("shipped: { date: { after: placed, within: 7d } }"),
-        what: '"tables.users.columns.shipped.date.after" in s.yaml is not a date column of this table',
-        got: "placed",
-        fix: "Name a column of this table that has date: {from, to}.",
-      },
-      {
-        name: "a date after a column that is no date",
-        yaml: withColumns("placed: { uuid: {} }", "shipped: { date: { after: placed, within: 7d } }"),
-        what: '"tables.users.columns.shipped.date.after" in s.yaml is not a date column of this table',
-        got: "placed",
-        fix: "Name a column of this table that has date: {from, to}.",
-      },
-      {
-        name: "dates after each other in a circle",
-        yaml: withColumns("a: { date: { after: b, within: 1d } }", "b: { date: { after: a, within: 1d } }"),
-        what: '"tables.users.columns.b.date.after" in s.yaml goes round in a circle of dates',
-        got: "a",
-        fix: "Give one of the dates in the circle date: {from, to}.",
-      },
-      {
         name: "a date after with from",
         yaml: withColumns("p: { date: { from: 0d, to: 0d } }", "s: { date: { after: p, within: 1d, from: 0d } }"),
         what: '"tables.users.columns.s.date" in s.yaml has both after and from',
