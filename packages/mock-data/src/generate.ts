@@ -14,9 +14,12 @@ export interface GenerateOptions extends ChunkRequest {
 }
 
 /**
- * Measured on the 2-core machine this was written on (see test/bench and the report of issue 6): generating
- * COPY text alone, 1 thread ≈ N rows/s and 2 workers ≈ M; loading into PostgreSQL on the same machine, the
- * server's COPY takes one core and a worker thread only competes with it. So: in-process.
+ * In-process, from a measurement (packages/mock-data/test/generator-speed.ts, test/fixtures/seed/bench.yaml:
+ * 100k users + 500k orders as COPY text, bytes discarded) on the 2-core machine of issue 6, with other work
+ * running: 1 thread 226k-397k rows/s wall (300k-400k per CPU second), peak RSS ~200 MiB per pass;
+ * 2 workers 62k-98k rows/s wall, 432 MiB. A worker starts cold (loads faker's data, plans, warms its JIT)
+ * and the main thread still copies every chunk on, so on two cores it loses even before PostgreSQL's
+ * COPY takes one of them. Workers stay an option (`workers`) for machines with cores to spare.
  */
 export const DEFAULT_WORKERS = 1;
 
