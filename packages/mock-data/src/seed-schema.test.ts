@@ -102,3 +102,21 @@ function dateFrom(span: string): unknown {
   const file = `version: 1\nseed: 1\ngenerator: 1\nreference-date: 2026-01-01\ntables: {t: {count: 1, columns: {d: {date: {from: "${span}", to: 3000-01-01}}}}}\n`;
   return parseSeedFile(file);
 }
+
+describe("README.md", () => {
+  const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+
+  it("documents every key the parser accepts", () => {
+    const keys = new Set(Object.values(SEED_FILE_KEYS).flat());
+    expect([...keys].filter((key) => !readme.includes(`\`${key}\``))).toEqual([]);
+  });
+
+  it("lists every faker method the generator has", () => {
+    expect(FAKER_METHODS.filter((method) => !readme.includes(`\`${method}\``))).toEqual([]);
+  });
+
+  it("shows shop.yaml, the fixture the tests load, as its complete example", () => {
+    const shop = readFileSync(new URL("../../../test/fixtures/seed/shop.yaml", import.meta.url), "utf8");
+    expect(readme).toContain(shop.slice(shop.indexOf("version: 1")));
+  });
+});
