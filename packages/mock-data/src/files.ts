@@ -4,7 +4,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { csvHeader } from "./encode.ts";
-import { type SinkContext, type SinkTable, type TableResult, tapped } from "./sink.ts";
+import { READ_AHEAD_CHUNKS, type SinkContext, type SinkTable, type TableResult, tapped } from "./sink.ts";
 
 export interface FilesLoad {
   directory: string;
@@ -46,7 +46,9 @@ async function writeTable(load: FilesLoad, table: SinkTable, context: SinkContex
     yield* tapped(source, table.name, hash, context);
   }
   try {
-    await pipeline(Readable.from(file()), createWriteStream(temporary), { signal: context.signal });
+    await pipeline(Readable.from(file(), { highWaterMark: READ_AHEAD_CHUNKS }), createWriteStream(temporary), {
+      signal: context.signal,
+    });
     await rename(temporary, final);
   } catch (error) {
     await rm(temporary, { force: true });

@@ -5,7 +5,7 @@ import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { describeDatabaseUrl, parseDatabaseUrl, withoutPassword } from "./database-url.ts";
 import { checkTarget, type GuardSettings, MARKER_TABLE, markerDecision } from "./guard.ts";
-import { type SinkContext, type SinkTable, type TableResult, tapped } from "./sink.ts";
+import { READ_AHEAD_CHUNKS, type SinkContext, type SinkTable, type TableResult, tapped } from "./sink.ts";
 
 export interface PostgresLoad {
   url: string;
@@ -183,7 +183,7 @@ async function loadTable(client: Client, table: SinkTable, index: number, contex
   }
   const source = context.rows(table.name, { format: "copy", columns: table.columns, withDeferred: true });
   const copy = client.query(copyFrom(`COPY ${into} (${columnList(table.columns)}) FROM STDIN`));
-  await pipeline(Readable.from(tapped(source, table.name, hash, context)), copy);
+  await pipeline(Readable.from(tapped(source, table.name, hash, context), { highWaterMark: READ_AHEAD_CHUNKS }), copy);
   let rows = copy.rowCount;
   if (deferred) {
     const direct = table.columns.filter((column) => !table.deferred.includes(column));

@@ -42,6 +42,12 @@ export interface TableResult {
 }
 
 /**
+ * Chunks read ahead of the sink: enough to keep it busy while the next is generated, few
+ * enough that memory stays a few chunks whatever the row count (Node's default is 16).
+ */
+export const READ_AHEAD_CHUNKS = 2;
+
+/**
  * The chunks of `source`, each also fed to `hash` and reported to `progress`, stopping
  * at the first chunk after `signal` aborts. One pass: the hash is of the bytes written.
  */
