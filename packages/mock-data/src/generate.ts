@@ -19,7 +19,9 @@ export interface GenerateOptions extends ChunkRequest {
  * running: 1 thread 226k-397k rows/s wall (300k-400k per CPU second), peak RSS ~200 MiB per pass;
  * 2 workers 62k-98k rows/s wall, 432 MiB. A worker starts cold (loads faker's data, plans, warms its JIT)
  * and the main thread still copies every chunk on, so on two cores it loses even before PostgreSQL's
- * COPY takes one of them. Workers stay an option (`workers`) for machines with cores to spare.
+ * COPY takes one of them. Into PostgreSQL 15 on the same machine (COPY FROM STDIN, bench.sql, load average
+ * ~5 from other work): 1 thread 62k-75k rows/s end-to-end, 2 workers 45k-49k. Workers stay an option
+ * (`workers`) for machines with cores to spare.
  */
 export const DEFAULT_WORKERS = 1;
 
