@@ -1,0 +1,24 @@
+import { actionsLogger, inputs } from "@deploy/core";
+import { seed } from "@deploy/mock-data";
+import { readSettings } from "./inputs.ts";
+import { setSeedOutputs, workerEntry } from "./outputs.ts";
+import { seedSummary } from "./summary.ts";
+
+/**
+ * The main step: read and check every input and the seed file, plan the tables in
+ * dependency order, then seed(): the guard (environment, host, marker) first, fail-closed,
+ * then the load in one transaction. Outputs and a job summary of what was written.
+ */
+export async function run(signal: AbortSignal): Promise<void> {
+  const logger = actionsLogger();
+  const settings = readSettings(inputs);
+  const { plan, sink, guard, workers } = settings;
+  const rows = plan.tables.map((t) => `${t.name} (${t.rows})`).join(", ");
+  logger.info(`Seeding ${guard.environment} from ${settings.seedFile}: ${rows}.`);
+  const result = await seed(
+    { plan, sink, guard, ...(workers !== undefined && { workers }), workerEntry: workerEntry(import.meta.url) },
+    { logger, signal },
+  );
+  setSeedOutputs(result);
+  await seedSummary(settings, result).write();
+}
