@@ -2,7 +2,7 @@
 // shop.yaml (foreign keys, a unique email, JSONB, an enum, a cycle through a nullable
 // column). What landed is checked by SQL, independently of the seeder: counts, orphans,
 // duplicates, per-table and per-column hashes; then reset, a failed load, and the files sink.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { ActionRun } from "@deploy/test/harness";
@@ -13,6 +13,7 @@ import {
   counts,
   describeWithPostgres,
   errors,
+  SEEDS,
   SHOP_TABLES,
   seedMockData,
   shopDatabase,
@@ -183,4 +184,32 @@ describeWithPostgres("seed-mock-data against PostgreSQL", () => {
       }
     },
   );
+
+  it("starts the bundle's worker threads, which write the same bytes as one thread", async () => {
+    // Enough rows for the generator to use workers (it keeps small tables in one thread).
+    const dir = mkdtempSync(path.join(os.tmpdir(), "seed-mock-data-workers-"));
+    try {
+      writeFileSync(
+        path.join(dir, "many.yaml"),
+        readFileSync(path.join(SEEDS, "bench.yaml"), "utf8")
+          .replace("count: 100000", "count: 40000")
+          .replace(/\n {2}orders:[\s\S]*$/, "\n"),
+      );
+      const run = (workers: string) =>
+        seedMockData(
+          { "seed-file": "many.yaml", "output-directory": path.join(dir, workers), workers },
+          { workspace: dir },
+        );
+      const [one, two] = [await run("1"), await run("2")];
+      succeeded(one);
+      succeeded(two);
+      expect(two.outputs.rows).toBe('{"users":40000}');
+      expect(two.outputs["data-hash"]).toBe(one.outputs["data-hash"]);
+      expect(readFileSync(path.join(dir, "2", "users.ndjson"))).toEqual(
+        readFileSync(path.join(dir, "1", "users.ndjson")),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
