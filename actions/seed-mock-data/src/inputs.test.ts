@@ -21,23 +21,22 @@ writeWorkspace(workspace);
 afterAll(() => rmSync(workspace, { recursive: true, force: true }));
 const ENV = { GITHUB_WORKSPACE: workspace };
 
-/** readSettings over `values` and action.yml's defaults, with the values it masked. */
-function settings(values: Record<string, string>) {
+/** readSettings over `values` and action.yml's defaults, and the values it masked. */
+function read(values: Record<string, string>) {
   const masked: string[] = [];
-  const inputs = createInputs(
-    (name) => ({ ...DEFAULTS, ...values })[name],
-    (value) => masked.push(value),
-  );
-  return { settings: readSettings(inputs, ENV, (value) => masked.push(value)), masked };
+  const mask = (value: string) => masked.push(value);
+  const inputs = createInputs((name) => ({ ...DEFAULTS, ...values })[name], mask);
+  return { read: () => readSettings(inputs, ENV, mask), masked };
+}
+
+function settings(values: Record<string, string>) {
+  const reader = read(values);
+  return { settings: reader.read(), masked: reader.masked };
 }
 
 function failure(values: Record<string, string>): { error: DeployError; masked: string[] } {
-  const masked: string[] = [];
-  const inputs = createInputs(
-    (name) => ({ ...DEFAULTS, ...values })[name],
-    (value) => masked.push(value),
-  );
-  return { error: deployErrorFrom(() => readSettings(inputs, ENV, (value) => masked.push(value))), masked };
+  const reader = read(values);
+  return { error: deployErrorFrom(reader.read), masked: reader.masked };
 }
 
 const GUARD_DEFAULTS = {
