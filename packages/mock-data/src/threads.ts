@@ -29,7 +29,7 @@ export async function* threadedChunks(
   chunks: number,
   workers: number,
 ): AsyncGenerator<Uint8Array, void, undefined> {
-  const entry = options.workerEntry ?? new URL("./worker.ts", import.meta.url);
+  const entry = options.workerEntry ?? sourceWorker();
   const request: ChunkRequest = {
     format: options.format,
     columns: options.columns,
@@ -131,4 +131,13 @@ export function runGeneratorWorker(): void {
     pump();
   });
   pump();
+}
+
+/**
+ * The worker for runs from source (tests, benchmarks, the demo). Built from parts so that the
+ * bundler does not copy the TypeScript file into an action's dist/: actions pass their own entry.
+ */
+function sourceWorker(): URL {
+  const file = ["worker", "ts"].join(".");
+  return new URL(`./${file}`, import.meta.url);
 }

@@ -30093,7 +30093,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   ml: () => (/* reexport */ clock_systemClock)
 });
 
-// UNUSED EXPORTS: CancelledError, MAX_PROGRESS_INTERVAL_MS, REGION_CODE, SummaryBuilder, cancellationSignal, createInputs, deployErrorFrom, deployErrorOf, envInputs, failureMessage, forInput, getState, isCancellation, isDeployError, maskSecrets, memoryLogger, parseBoolean, parseDuration, parseInteger, parseJson, parseKeyValues, parseList, parseOneOf, parsePercentage, phaseTimer, poll, readRegion, redact, regionCode, saveState, seededRandom, testRunContext, virtualClock
+// UNUSED EXPORTS: CancelledError, MAX_PROGRESS_INTERVAL_MS, REGION_CODE, SummaryBuilder, cancellationSignal, createInputs, deployErrorFrom, deployErrorOf, envInputs, failureMessage, forInput, getState, invalidValue, isCancellation, isDeployError, maskSecrets, memoryLogger, parseBoolean, parseDuration, parseInteger, parseJson, parseKeyValues, parseList, parseOneOf, parsePercentage, phaseTimer, poll, readRegion, redact, regionCode, saveState, seededRandom, testRunContext, virtualClock
 
 ;// CONCATENATED MODULE: ../../packages/core/src/errors.ts
 class errors_DeployError extends Error {
@@ -30277,23 +30277,39 @@ function forInput(input, parse) {
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
-// Units come in order (h, m, s), each at most once, so a duration reads one way only;
-// "1h 30m" is allowed because formatDuration writes it. A bare "0" needs no unit.
-const DURATION = /^0$|^(?:(\d+)h)? ?(?:(\d+)m)? ?(?:(\d+)s)?$/;
-const DURATION_FIX = 'Write a number followed by s, m or h, like "90s", "15m" or "2h".';
+const DAY = 24 * HOUR;
+// A year of data is 365 days: a fixed length keeps a span the same whatever date it starts from.
+const YEAR = 365 * DAY;
+// Units come in order (y, d, h, m, s), each at most once, so a duration reads one way only;
+// "1h 30m" is allowed because formatDuration writes it. A bare "0" needs no unit. The
+// lookahead keeps a sign next to its number ("- 5m" is not a duration).
+const DURATION = /^(-)?(?:0|(?=\d)(?:(\d+)y)? ?(?:(\d+)d)? ?(?:(\d+)h)? ?(?:(\d+)m)? ?(?:(\d+)s)?)$/;
 /**
- * Parses `90s`, `15m`, `2h`, `1h30m`, `1h 30m` or `0` into milliseconds. Used for inputs
- * and for durations read from files; `about` names the value in the error.
+ * Parses `90s`, `15m`, `2h`, `1h30m`, `1h 30m` or `0` into milliseconds (with `options`, also
+ * `30d`, `2y` and `-2y`). Used for inputs and for durations read from files; `about` names the
+ * value in the error.
  */
-function parseDuration(text, about = "Duration", bounds = {}) {
+function parseDuration(text, about = "Duration", bounds = {}, options = {}) {
     const subject = subjectOf(about);
     const trimmed = text.trim();
     const match = DURATION.exec(trimmed);
-    if (!match || trimmed === "")
-        throw invalidValue(subject, trimmed, "is not a valid duration", DURATION_FIX);
-    const [, hours = "0", minutes = "0", seconds = "0"] = match;
-    const ms = Number(hours) * HOUR + Number(minutes) * MINUTE + Number(seconds) * SECOND;
+    const [, minus, years, days, hours = "0", minutes = "0", seconds = "0"] = match ?? [];
+    const allowed = (!minus || options.signed) && ((!years && !days) || options.long);
+    if (!match || !allowed)
+        throw invalidValue(subject, trimmed, "is not a valid duration", durationFix(options));
+    const span = Number(years ?? 0) * YEAR +
+        Number(days ?? 0) * DAY +
+        Number(hours) * HOUR +
+        Number(minutes) * MINUTE +
+        Number(seconds) * SECOND;
+    const ms = minus && span > 0 ? -span : span; // "-0" is 0, not -0
     return checkBounds(ms, trimmed, subject, { min: toMs(bounds.min), max: toMs(bounds.max) }, "a duration", duration_formatDuration);
+}
+function durationFix({ long, signed }) {
+    if (!long)
+        return 'Write a number followed by s, m or h, like "90s", "15m" or "2h".';
+    const back = signed ? ', or "-2y" for a span back in time' : "";
+    return `Write a number followed by s, m, h, d or y (365 days), like "90s", "30d" or "2y"${back}.`;
 }
 function toMs(duration) {
     return typeof duration === "string" ? parseDuration(duration) : duration;
