@@ -25,6 +25,8 @@ export {
   type TemplateVersion,
   templateChanges,
 } from "./launch-template.ts";
+export { type Availability, type AvailabilityRequest, makeAvailable } from "./promote/availability.ts";
+export { compareGroups, type GroupSide, type ParityReport, type ParityRow } from "./promote/parity.ts";
 export { INSTANCE_LAUNCH_MS, planReplacement, type ReplacementPlan, TIMEOUT_MARGIN_MS } from "./rollout/batches.ts";
 export { executeBlueGreen, finishAbandonedBlueGreen, type SavedBlueGreen } from "./rollout/blue-green.ts";
 export { executeRollout } from "./rollout/execute.ts";

@@ -9,6 +9,7 @@ export {
   bakeSettings,
   shortBakeKey,
 } from "./bake-key.ts";
+export { type CheckOutcome, readChecks, requirePassed } from "./check-runs.ts";
 export {
   type DeploymentRecord,
   type DeploymentState,
@@ -35,4 +36,5 @@ export {
   nextPage,
   repositoryPath,
 } from "./github.ts";
+export { type PromotionPlan, type PromotionRequest, planPromotion } from "./promotion.ts";
 export { amiFor, formatRelease, parseRelease, RELEASE_SCHEMA, type Release, releaseOf } from "./release.ts";
