@@ -1,0 +1,4 @@
+import { runStep } from "@deploy/core";
+import { run } from "./main.ts";
+
+await runStep(run);
