@@ -1,4 +1,4 @@
-import { DeployError } from "@deploy/core";
+import { DeployError, isDeployError } from "@deploy/core";
 import { type GithubClient, repositoryPath } from "./github.ts";
 import { formatRelease, parseRelease, type Release } from "./release.ts";
 
@@ -186,12 +186,15 @@ const DEFAULT_LIMIT = 50;
  *
  * It looks at `limit` deployments at most (default 50): one call per page of deployments,
  * one per deployment with a release for its statuses.
+ *
+ * `accept`, when given, says of a successful deployment's release why it is not the one
+ * wanted (a reason, as for the other skipped ones), or undefined to take it.
  */
 export async function findLatestSuccessfulDeployment(
   client: GithubClient,
   repository: string,
   environment: string,
-  options: { commit?: string; limit?: number } = {},
+  options: { commit?: string; limit?: number; accept?: (release: Release) => string | undefined } = {},
 ): Promise<LatestSuccessfulDeployment> {
   const limit = options.limit ?? DEFAULT_LIMIT;
   const path = `${repositoryPath(repository)}/deployments`;
@@ -223,6 +226,12 @@ export async function findLatestSuccessfulDeployment(
         continue;
       }
       const status = latest as StatusJson;
+      const release = releaseOfDeployment(d, environment);
+      const notWanted = options.accept?.(release);
+      if (notWanted !== undefined) {
+        skip(notWanted, status.state);
+        continue;
+      }
       return {
         deployment: {
           id: d.id,
@@ -230,7 +239,7 @@ export async function findLatestSuccessfulDeployment(
           commit: d.sha,
           environment: d.environment,
           createdAt: d.created_at,
-          release: parseRelease(d.payload, `The payload of deployment ${d.id}`),
+          release,
           state: status.state as "success" | "inactive",
           ...(status.environment_url && { environmentUrl: status.environment_url }),
           ...(status.log_url && { logUrl: status.log_url }),
@@ -242,6 +251,25 @@ export async function findLatestSuccessfulDeployment(
     if (seen >= limit) break;
   }
   return { skipped, truncated: seen >= limit };
+}
+
+/**
+ * The release a successful deployment records. A payload that claims to be one but is not
+ * valid is an error naming the deployment, with what to do about it in a deployment's terms.
+ */
+function releaseOfDeployment(d: DeploymentJson, environment: string): Release {
+  try {
+    return parseRelease(d.payload, `The payload of deployment ${d.id}`);
+  } catch (error) {
+    if (!isDeployError(error) || error.code !== "InvalidRelease") throw error;
+    throw new DeployError({
+      what: error.what,
+      why: `${error.why ?? ""} It is the deployment of ${d.sha.slice(0, 7)} to ${environment} created ${d.created_at}, which succeeded.`.trim(),
+      fix: `Deploy a release to ${environment} again with this major version of the deploy actions (the newest successful deployment is the one found), or name the release to promote with the "release" input. A payload written by hand or by another tool must hold a complete release record.`,
+      code: "InvalidRelease",
+      cause: error,
+    });
+  }
 }
 
 /** A payload written as a release: an object with a `schema` (GitHub gives `{}` or `""` when there is none). */
