@@ -2,6 +2,8 @@
 // with what they declare, the reusable workflows hold nothing environment-specific, the suite
 // is named one way at one ref, and every job is least-privilege and never cancelled half-way.
 // Each checker is also run on a planted mistake, so that a checker that finds nothing fails.
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   EXAMPLES_DIR,
@@ -9,6 +11,7 @@ import {
   literalFindings,
   loadWorkflow,
   REUSABLE,
+  ROOT,
   referenceFindings,
   SUITE_REF,
   SUITE_REPOSITORY,
@@ -316,5 +319,34 @@ jobs:
       expect.stringMatching(/job deploy has no timeout-minutes/),
       expect.stringMatching(/job deploy: concurrency must set cancel-in-progress: false/),
     ]);
+  });
+});
+
+describe("docs/setup.md", () => {
+  const setup = readFileSync(path.join(ROOT, "docs/setup.md"), "utf8");
+
+  it("lists every variable and secret the reusable workflows read, and no other", () => {
+    const read = new Set(
+      REUSABLE.flatMap((file) => [...loadWorkflow(file).text.matchAll(/\b(?:vars|secrets)\.([A-Z][A-Z0-9_]*)/g)]).map(
+        (m) => m[1],
+      ),
+    );
+    const documented = new Set(
+      [...setup.matchAll(/^\| (?:variable|secret) \| ([^|]+) \|/gm)].flatMap((m) =>
+        [...(m[1] ?? "").matchAll(/`([A-Z][A-Z0-9_]*)`/g)].map((n) => n[1]),
+      ),
+    );
+    expect([...documented].sort()).toEqual([...read].sort());
+  });
+
+  it("links only to files that exist", () => {
+    for (const [, target] of setup.matchAll(/\]\((\.\.\/[^)#]+)(?:#[^)]*)?\)/g)) {
+      expect(existsSync(path.join(ROOT, "docs", target ?? "")), target).toBe(true);
+    }
+  });
+
+  it("names the suite as the workflows do", () => {
+    expect(setup).toContain(`${SUITE_REPOSITORY}/.github/workflows/deploy.yml@${SUITE_REF}`);
+    expect(setup).toContain(`${SUITE_REPOSITORY}/actions/<name>@${SUITE_REF}`);
   });
 });
