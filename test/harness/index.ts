@@ -11,7 +11,18 @@ export {
   parsePathFile,
   type WorkflowCommand,
 } from "./commands.ts";
-export { type ConditionContext, evaluateCondition, type JobStatus } from "./conditions.ts";
+export {
+  type ConditionContext,
+  type ExpressionContext,
+  type ExpressionValue,
+  evaluateCondition,
+  evaluateExpression,
+  interpolate,
+  type JobStatus,
+  type StatusFlags,
+  stringify,
+  truthy,
+} from "./conditions.ts";
 export { defaultGitHubContext, type GitHubContext } from "./context.ts";
 export { assertSecretNotLeaked, renderLog } from "./masking.ts";
 export {

@@ -79,9 +79,7 @@ describe("post-if conditions", () => {
   });
 
   it("rejects what it does not implement", () => {
-    expect(() => evaluateCondition("contains(github.ref, 'x')", { status: "success", values })).toThrow(
-      /not supported/,
-    );
+    expect(() => evaluateCondition("hashFiles('x')", { status: "success", values })).toThrow(/not supported/);
   });
 });
 
