@@ -58,6 +58,7 @@ export function groupInfo(group: AutoScalingGroup): GroupInfo {
     ...(group.DefaultInstanceWarmup !== undefined &&
       group.DefaultInstanceWarmup >= 0 && { defaultInstanceWarmupSeconds: group.DefaultInstanceWarmup }),
     subnetIds: (group.VPCZoneIdentifier ?? "").split(",").filter(Boolean),
+    ...(group.AvailabilityZones && { availabilityZones: group.AvailabilityZones }),
     tags: Object.fromEntries((group.Tags ?? []).map((t) => [t.Key ?? "", t.Value ?? ""])),
     suspendedProcesses: (group.SuspendedProcesses ?? []).map((p) => p.ProcessName ?? "").filter(Boolean),
   };

@@ -7,6 +7,8 @@ export interface ImageInfo {
   id: string;
   name: string | undefined;
   architecture: string | undefined;
+  /** The AMI's tags (as this account sees them). */
+  tags: Record<string, string>;
 }
 
 /** How long a new AMI may stay invisible to DescribeImages (eventual consistency) before it counts as missing. */
@@ -41,7 +43,8 @@ export async function checkImage(
       code: "ImageNotAvailable",
     });
   }
-  return { id: imageId, name: image.Name, architecture: image.Architecture };
+  const tags = Object.fromEntries((image.Tags ?? []).map((t) => [t.Key ?? "", t.Value ?? ""]));
+  return { id: imageId, name: image.Name, architecture: image.Architecture, tags };
 }
 
 /**

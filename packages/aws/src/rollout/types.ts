@@ -25,6 +25,8 @@ export interface GroupInfo {
   healthCheckGracePeriodSeconds: number;
   defaultInstanceWarmupSeconds?: number;
   subnetIds: string[];
+  /** The zones the group launches in, as AWS reports them. */
+  availabilityZones?: string[];
   tags: Record<string, string>;
   suspendedProcesses: string[];
 }
