@@ -1,5 +1,6 @@
-import { addCheckRun, declareRepository, type Simulator, startSimulator } from "@deploy/sim";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { addCheckRun, declareRepository, type Simulator } from "@deploy/sim";
+import { beforeEach, describe, expect, it } from "vitest";
+import { useGithubSim } from "../test/github-sim.ts";
 import {
   findLatestSuccessfulDeployment,
   isProductionEnvironment,
@@ -7,28 +8,19 @@ import {
   setDeploymentStatus,
   truncate,
 } from "./deployments.ts";
-import { type GithubClient, githubClient } from "./github.ts";
+import type { GithubClient } from "./github.ts";
 import { parseRelease, type Release } from "./release.ts";
 
 const TOKEN = "ghs_deploymentsTestToken000000000000000000";
 const LOG = "https://github.com/acme/shop/actions/runs/4242";
-let repoNumber = 0;
 
+// One simulator for the file; each test has a repository of its own, so the lists it reads hold only its deployments.
+const gh = useGithubSim(TOKEN);
 let sim: Simulator;
 let client: GithubClient;
-beforeAll(async () => {
-  sim = await startSimulator();
-  client = githubClient({ apiUrl: `${sim.url}/github`, token: TOKEN, clock: sim.world.clock });
-});
-afterAll(() => sim.close());
-
-// Each test deploys to a repository of its own, so the lists it reads hold only its deployments.
 let repository: string;
 beforeEach(() => {
-  repoNumber += 1;
-  repository = `acme/shop-${repoNumber}`;
-  sim.world.faults.clear();
-  sim.world.calls.reset();
+  ({ sim, client, repository } = gh);
 });
 
 function releaseOf(n: number): Release {

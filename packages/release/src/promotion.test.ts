@@ -1,7 +1,7 @@
-import { addCheckRun, declareRepository, type Simulator, startSimulator } from "@deploy/sim";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { addCheckRun, declareRepository } from "@deploy/sim";
+import { describe, expect, it } from "vitest";
+import { useGithubSim } from "../test/github-sim.ts";
 import { recordDeployment, setDeploymentStatus } from "./deployments.ts";
-import { type GithubClient, githubClient } from "./github.ts";
 import { type PromotionRequest, planPromotion } from "./promotion.ts";
 import type { Release } from "./release.ts";
 
@@ -9,30 +9,16 @@ const TOKEN = "ghs_promotionTestToken00000000000000000000";
 const LOG = "https://github.com/acme/shop/actions/runs/4242";
 const DAY = 24 * 3_600_000;
 const NOW = new Date("2026-12-01T12:00:00Z");
-let repoNumber = 0;
 
-let sim: Simulator;
-let client: GithubClient;
-beforeAll(async () => {
-  sim = await startSimulator();
-  client = githubClient({ apiUrl: `${sim.url}/github`, token: TOKEN, clock: sim.world.clock });
-});
-afterAll(() => sim.close());
-
-// Each test promotes in a repository of its own, so the lists it reads hold only its deployments.
-let repository: string;
-beforeEach(() => {
-  repoNumber += 1;
-  repository = `acme/shop-${repoNumber}`;
-  sim.world.faults.clear();
-});
+// One simulator for the file; each test has a repository of its own, so the lists it reads hold only its deployments.
+const gh = useGithubSim(TOKEN);
 
 /** Release n, made n days before the first of December. */
 function releaseOf(n: number, daysAgo = 10 - n): Release {
   return {
     schema: 1,
     commit: n.toString(16).padStart(40, "c"),
-    repository,
+    repository: gh.repository,
     amis: { "eu-west-1": `ami-${n.toString(16).padStart(17, "0")}` },
     createdAt: new Date(NOW.getTime() - daysAgo * DAY).toISOString(),
     run: { id: 4000 + n, attempt: 1, url: LOG },
@@ -40,23 +26,40 @@ function releaseOf(n: number, daysAgo = 10 - n): Release {
 }
 
 async function deploy(release: Release, environment: string, states: ("in_progress" | "success" | "failure")[]) {
-  const record = await recordDeployment(client, { repository, commit: release.commit, environment, release });
-  for (const state of states) await setDeploymentStatus(client, repository, record.id, { state, logUrl: LOG });
+  const record = await recordDeployment(gh.client, {
+    repository: gh.repository,
+    commit: release.commit,
+    environment,
+    release,
+  });
+  for (const state of states) await setDeploymentStatus(gh.client, gh.repository, record.id, { state, logUrl: LOG });
   return record;
 }
 
 function check(release: Release, name: string, conclusion?: string, status?: "queued" | "in_progress") {
-  const repo = declareRepository(sim.world, { fullName: repository });
+  const repo = declareRepository(gh.sim.world, { fullName: gh.repository });
   addCheckRun(
-    sim.world,
+    gh.sim.world,
     repo,
     { headSha: release.commit, name, ...(conclusion && { conclusion }), ...(status && { status }) },
-    sim.world.clock.now(),
+    gh.sim.world.clock.now(),
   );
 }
 
+function promote(extra: Partial<PromotionRequest> = {}) {
+  return planPromotion(gh.client, request(extra));
+}
+
 function request(extra: Partial<PromotionRequest> = {}): PromotionRequest {
-  return { repository, from: "stage", to: "production", requiredChecks: [], allowRollback: false, now: NOW, ...extra };
+  return {
+    repository: gh.repository,
+    from: "stage",
+    to: "production",
+    requiredChecks: [],
+    allowRollback: false,
+    now: NOW,
+    ...extra,
+  };
 }
 
 describe("planPromotion", () => {
@@ -68,7 +71,7 @@ describe("planPromotion", () => {
     check(release, "test");
     check(release, "lint", "neutral");
 
-    const plan = await planPromotion(client, request({ requiredChecks: ["test", "lint"] }));
+    const plan = await promote({ requiredChecks: ["test", "lint"] });
 
     expect(plan.release).toEqual(release);
     expect(plan.source).toMatchObject({ id: source.id, environment: "stage", commit: release.commit, logUrl: LOG });
@@ -84,7 +87,7 @@ describe("planPromotion", () => {
     const failed = await deploy(releaseOf(3), "stage", ["in_progress", "failure"]);
     await deploy(releaseOf(4), "production", ["success"]);
 
-    const planning = planPromotion(client, request());
+    const planning = promote();
 
     await expect(planning).rejects.toMatchObject({
       what: "No deployment to stage has succeeded: there is no release to promote.",
@@ -95,8 +98,8 @@ describe("planPromotion", () => {
   });
 
   it("says there is no deployment at all when stage has none", async () => {
-    await expect(planPromotion(client, request())).rejects.toMatchObject({
-      why: `There is no deployment to stage in ${repository}.`,
+    await expect(promote()).rejects.toMatchObject({
+      why: `There is no deployment to stage in ${gh.repository}.`,
       code: "NoSuccessfulDeployment",
     });
   });
@@ -105,7 +108,7 @@ describe("planPromotion", () => {
     const earlier = await deploy(releaseOf(5), "stage", ["in_progress", "success"]);
     const newest = await deploy(releaseOf(6), "stage", ["in_progress", "failure"]);
 
-    const plan = await planPromotion(client, request());
+    const plan = await promote();
 
     expect(plan.source.id).toBe(earlier.id);
     expect(plan.release.commit).toBe(releaseOf(5).commit);
@@ -124,7 +127,7 @@ describe("planPromotion", () => {
     const source = await deploy(wanted, "stage", ["success"]);
     await deploy(releaseOf(8), "stage", ["success"]);
 
-    const plan = await planPromotion(client, request({ wanted: { commit: wanted.commit.toUpperCase() } }));
+    const plan = await promote({ wanted: { commit: wanted.commit.toUpperCase() } });
 
     expect(plan.source.id).toBe(source.id);
     expect(plan.release).toEqual(wanted);
@@ -135,13 +138,13 @@ describe("planPromotion", () => {
     await deploy(wanted, "stage", ["failure"]);
     await deploy(releaseOf(10), "stage", ["success"]);
 
-    await expect(planPromotion(client, request({ wanted: { commit: wanted.commit } }))).rejects.toMatchObject({
+    await expect(promote({ wanted: { commit: wanted.commit } })).rejects.toMatchObject({
       what: `Commit ${wanted.commit.slice(0, 7)} never succeeded in stage, so it is not promoted.`,
       why: expect.stringContaining("its rollout failed"),
       input: "release",
       code: "ReleaseNeverSucceeded",
     });
-    await expect(planPromotion(client, request({ wanted: { commit: "3f9c2b7" } }))).rejects.toMatchObject({
+    await expect(promote({ wanted: { commit: "3f9c2b7" } })).rejects.toMatchObject({
       code: "InvalidCommit",
       input: "release",
     });
@@ -151,11 +154,11 @@ describe("planPromotion", () => {
     const recorded = releaseOf(11);
     const source = await deploy(recorded, "stage", ["success"]);
 
-    const plan = await planPromotion(client, request({ wanted: { release: { ...recorded } } }));
+    const plan = await promote({ wanted: { release: { ...recorded } } });
     expect(plan.source.id).toBe(source.id);
 
     const forged = { ...recorded, amis: { "eu-west-1": "ami-0123456789abcdef0" } };
-    await expect(planPromotion(client, request({ wanted: { release: forged } }))).rejects.toMatchObject({
+    await expect(promote({ wanted: { release: forged } })).rejects.toMatchObject({
       what: `The release given (commit ${recorded.commit.slice(0, 7)}) never succeeded in stage, so it is not promoted.`,
       why: expect.stringContaining(
         `deployment ${source.id} of ${recorded.commit.slice(0, 7)} (${plan.source.createdAt}): its release differs from the one given: AMIs eu-west-1 ${recorded.amis["eu-west-1"]}`,
@@ -168,8 +171,8 @@ describe("planPromotion", () => {
     await deploy(releaseOf(12), "stage", ["success"]);
     const never = releaseOf(13);
 
-    await expect(planPromotion(client, request({ wanted: { release: never } }))).rejects.toMatchObject({
-      why: `There is no deployment of ${never.commit.slice(0, 7)} to stage in ${repository}.`,
+    await expect(promote({ wanted: { release: never } })).rejects.toMatchObject({
+      why: `There is no deployment of ${never.commit.slice(0, 7)} to stage in ${gh.repository}.`,
       code: "ReleaseNeverSucceeded",
     });
   });
@@ -181,7 +184,7 @@ describe("planPromotion", () => {
     check(release, "e2e", undefined, "in_progress");
     check(release, "lint", "skipped");
 
-    const planning = planPromotion(client, request({ requiredChecks: ["lint", "test", "e2e", "security"] }));
+    const planning = promote({ requiredChecks: ["lint", "test", "e2e", "security"] });
 
     const error = await planning.catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "RequiredCheckFailed", input: "required-checks" });
@@ -197,11 +200,11 @@ describe("planPromotion", () => {
     await deploy(release, "stage", ["success"]);
     check(release, "e2e", undefined, "queued");
 
-    await expect(planPromotion(client, request({ requiredChecks: ["test"] }))).rejects.toMatchObject({
+    await expect(promote({ requiredChecks: ["test"] })).rejects.toMatchObject({
       code: "RequiredCheckMissing",
       fix: expect.stringContaining('"required-checks"'),
     });
-    await expect(planPromotion(client, request({ requiredChecks: ["e2e"] }))).rejects.toMatchObject({
+    await expect(promote({ requiredChecks: ["e2e"] })).rejects.toMatchObject({
       code: "RequiredCheckPending",
     });
   });
@@ -209,13 +212,13 @@ describe("planPromotion", () => {
   it("refuses a release older than max-age", async () => {
     await deploy(releaseOf(16, 40), "stage", ["success"]);
 
-    await expect(planPromotion(client, request({ maxAgeMs: 30 * DAY }))).rejects.toMatchObject({
+    await expect(promote({ maxAgeMs: 30 * DAY })).rejects.toMatchObject({
       what: expect.stringMatching(/too old to promote/),
       why: expect.stringContaining("at most"),
       input: "max-age",
       code: "ReleaseTooOld",
     });
-    expect((await planPromotion(client, request({ maxAgeMs: 41 * DAY }))).ageMs).toBe(40 * DAY);
+    expect((await promote({ maxAgeMs: 41 * DAY })).ageMs).toBe(40 * DAY);
   });
 
   it("refuses a rollback unless allowed, and then notes it", async () => {
@@ -223,13 +226,13 @@ describe("planPromotion", () => {
     await deploy(newer, "production", ["success"]);
     await deploy(releaseOf(18, 5), "stage", ["success"]);
 
-    await expect(planPromotion(client, request())).rejects.toMatchObject({
+    await expect(promote()).rejects.toMatchObject({
       what: `Promoting ${releaseOf(18).commit.slice(0, 7)} to production would roll it back.`,
       why: expect.stringContaining(`production runs ${newer.commit.slice(0, 7)}`),
       input: "allow-rollback",
       code: "Rollback",
     });
-    const plan = await planPromotion(client, request({ allowRollback: true }));
+    const plan = await promote({ allowRollback: true });
     expect(plan.rollback).toBe(true);
     expect(plan.notes).toEqual([expect.stringMatching(/^This is a rollback, allowed by allow-rollback/)]);
   });
@@ -239,20 +242,20 @@ describe("planPromotion", () => {
     await deploy(release, "production", ["success"]);
     await deploy({ ...release, createdAt: new Date(NOW.getTime() - 20 * DAY).toISOString() }, "stage", ["success"]);
 
-    const plan = await planPromotion(client, request());
+    const plan = await promote();
 
     expect(plan).toMatchObject({ sameCommit: true, rollback: false });
     expect(plan.notes).toEqual([expect.stringContaining("production runs cccccc")]);
   });
 
   it("refuses a malformed stage payload with an error naming the deployment", async () => {
-    const broken = await client.request<{ id: number }>("POST", `/repos/${repository}/deployments`, {
+    const broken = await gh.client.request<{ id: number }>("POST", `/repos/${gh.repository}/deployments`, {
       doing: "record a broken deployment",
       body: { ref: "main", environment: "stage", required_contexts: [], payload: { schema: 1, amis: "none" } },
     });
-    await setDeploymentStatus(client, repository, broken.data.id, { state: "success", logUrl: LOG });
+    await setDeploymentStatus(gh.client, gh.repository, broken.data.id, { state: "success", logUrl: LOG });
 
-    await expect(planPromotion(client, request())).rejects.toMatchObject({
+    await expect(promote()).rejects.toMatchObject({
       what: `The payload of deployment ${broken.data.id} is not a valid release record.`,
       why: expect.stringMatching(/Field "commit" is undefined\. It is the deployment of [0-9a-f]{7} to stage created /),
       fix: expect.stringContaining("Deploy a release to stage again"),
@@ -261,19 +264,19 @@ describe("planPromotion", () => {
   });
 
   it("refuses when production's record cannot be read, unless rollbacks are allowed", async () => {
-    const broken = await client.request<{ id: number }>("POST", `/repos/${repository}/deployments`, {
+    const broken = await gh.client.request<{ id: number }>("POST", `/repos/${gh.repository}/deployments`, {
       doing: "record a broken deployment",
       body: { ref: "main", environment: "production", required_contexts: [], payload: { schema: 2 } },
     });
-    await setDeploymentStatus(client, repository, broken.data.id, { state: "success", logUrl: LOG });
+    await setDeploymentStatus(gh.client, gh.repository, broken.data.id, { state: "success", logUrl: LOG });
     await deploy(releaseOf(20), "stage", ["success"]);
 
-    await expect(planPromotion(client, request())).rejects.toMatchObject({
+    await expect(promote()).rejects.toMatchObject({
       what: `The payload of deployment ${broken.data.id} is not a valid release record.`,
       fix: expect.stringContaining('set "allow-rollback" to true'),
       code: "InvalidRelease",
     });
-    const plan = await planPromotion(client, request({ allowRollback: true }));
+    const plan = await promote({ allowRollback: true });
     expect(plan.current).toBeUndefined();
     expect(plan.notes).toEqual([expect.stringContaining("could not be read")]);
   });

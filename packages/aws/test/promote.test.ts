@@ -3,15 +3,15 @@ import {
   DescribeImagesCommand,
   DescribeSnapshotAttributeCommand,
 } from "@aws-sdk/client-ec2";
-import { memoryLogger } from "@deploy/core";
 import type { Release } from "@deploy/release";
-import { type Simulator, startSimulator, type WorldFile } from "@deploy/sim";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { BakeContext, CreatedResource } from "../bake/types.ts";
-import { awsClients, resetAwsClients } from "../clients.ts";
-import { TAG } from "../tags.ts";
-import { makeAvailable } from "./availability.ts";
-import { compareGroups, namePattern, normaliseUserData } from "./parity.ts";
+import type { WorldFile } from "@deploy/sim";
+import { describe, expect, it } from "vitest";
+import { awsClients } from "../src/clients.ts";
+import { makeAvailable } from "../src/promote/availability.ts";
+import { compareGroups, namePattern, normaliseUserData } from "../src/promote/parity.ts";
+import { TAG } from "../src/tags.ts";
+import { type BakeTestContext, bakeContext } from "./bake-sim.ts";
+import { useRolloutSim } from "./rollout-sim.ts";
 
 const WEST = "eu-west-1";
 const CENTRAL = "eu-central-1";
@@ -49,7 +49,7 @@ function world(): WorldFile {
   const image = (id: string, name: string, extra: Record<string, unknown> = {}) => ({
     id,
     name,
-    architecture: "x86_64",
+    architecture: "x86_64" as const,
     ownerId: "self",
     ...extra,
   });
@@ -121,34 +121,10 @@ function world(): WorldFile {
   };
 }
 
-let sim: Simulator;
-const saved = { ...process.env };
-beforeAll(async () => {
-  sim = await startSimulator({ world: world() });
-  Object.assign(process.env, sim.env());
-  resetAwsClients();
-});
-afterAll(async () => {
-  resetAwsClients();
-  process.env = saved;
-  await sim?.close();
-});
-
-let created: CreatedResource[];
-let ctx: BakeContext;
-beforeEach(() => {
-  created = [];
-  sim.world.calls.reset();
-  ctx = {
-    clock: sim.world.clock,
-    signal: new AbortController().signal,
-    logger: memoryLogger(),
-    // The promoting run's own commit: copies are tagged with the release's instead.
-    run: { commit: "f".repeat(40), runId: "777", runAttempt: "2" },
-    onCreated: (r) => created.push(r),
-  };
-});
-afterEach(() => sim.world.faults.clear());
+const t = useRolloutSim(world);
+/** The promoting run's own commit is not the release's: copies are tagged with the release's. */
+const context = (): BakeTestContext =>
+  bakeContext(t, { run: { commit: "f".repeat(40), runId: "777", runAttempt: "2" } });
 
 function release(amis: Record<string, string>, extra: Partial<Release> = {}): Release {
   return {
@@ -184,6 +160,7 @@ async function volumePermissions(region: string, imageId: string): Promise<strin
 
 describe("makeAvailable", () => {
   it("copies the AMI to the target region, tagged with the release and the run, and finds the copy again", async () => {
+    const ctx = context();
     const first = await makeAvailable(ctx, {
       release: release({ [WEST]: AMI.release }),
       region: CENTRAL,
@@ -197,7 +174,7 @@ describe("makeAvailable", () => {
       copied: [CENTRAL],
       sharedWith: [],
     });
-    expect(created).toEqual([{ kind: "image", region: CENTRAL, imageId: copy }]);
+    expect(ctx.created).toEqual([{ kind: "image", region: CENTRAL, imageId: copy }]);
     const copied = await image(CENTRAL, copy);
     expect(copied).toMatchObject({ State: "available", Name: "shop-3f9c2b1-20261126-100000-b2b2b2b2b2b2" });
     const tags = Object.fromEntries((copied?.Tags ?? []).map((t) => [t.Key, t.Value]));
@@ -215,10 +192,11 @@ describe("makeAvailable", () => {
       copyToRegions: [],
     });
     expect(again).toEqual({ ...first, copied: [] });
-    expect(sim.world.calls.counts()["ec2:CopyImage"]).toBe(1);
+    expect(t.sim.world.calls.counts()["ec2:CopyImage"]).toBe(1);
   });
 
   it("takes the target region's own AMI as the source, and shares it and the copies with the target account", async () => {
+    const ctx = context();
     const result = await makeAvailable(ctx, {
       release: release({ [WEST]: AMI.release }),
       region: WEST,
@@ -234,6 +212,7 @@ describe("makeAvailable", () => {
   });
 
   it("verifies and shares an AMI the release already has in another asked region, without copying it", async () => {
+    const ctx = context();
     const result = await makeAvailable(ctx, {
       release: release({ [WEST]: AMI.release, [NORTH]: AMI.north }),
       region: WEST,
@@ -248,10 +227,11 @@ describe("makeAvailable", () => {
       sharedWith: [TARGET_ACCOUNT],
     });
     expect(await launchPermissions(NORTH, AMI.north)).toEqual([TARGET_ACCOUNT]);
-    expect(sim.world.calls.counts()["ec2:CopyImage"]).toBeUndefined();
+    expect(t.sim.world.calls.counts()["ec2:CopyImage"]).toBeUndefined();
   });
 
   it("refuses an AMI that does not exist or is not available, naming it and its region, before any change", async () => {
+    const ctx = context();
     const gone = "ami-0000000000000dead";
     await expect(
       makeAvailable(ctx, { release: release({ [WEST]: gone }), region: CENTRAL, copyToRegions: [] }),
@@ -262,10 +242,11 @@ describe("makeAvailable", () => {
       what: `AMI ${AMI.failed} in ${WEST} is failed, not available.`,
       code: "ImageNotAvailable",
     });
-    expect(sim.world.calls.mutating()).toEqual([]);
+    expect(t.sim.world.calls.mutating()).toEqual([]);
   });
 
   it("refuses to copy an AMI without a bake key, and a release without AMIs", async () => {
+    const ctx = context();
     await expect(
       makeAvailable(ctx, {
         release: release({ [WEST]: AMI.manual }, { bakeKey: undefined }),
@@ -279,10 +260,11 @@ describe("makeAvailable", () => {
     await expect(makeAvailable(ctx, { release: release({}), region: WEST, copyToRegions: [] })).rejects.toMatchObject({
       code: "NoAmiForRegion",
     });
-    expect(sim.world.calls.mutating()).toEqual([]);
+    expect(t.sim.world.calls.mutating()).toEqual([]);
   });
 
   it("uses the source AMI's bake-key tag when the release has none", async () => {
+    const ctx = context();
     const result = await makeAvailable(ctx, {
       release: release({ [WEST]: AMI.release }, { bakeKey: undefined }),
       region: WEST,
