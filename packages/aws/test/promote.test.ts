@@ -345,6 +345,11 @@ describe("parity helpers", () => {
       "stage",
     ]);
     expect(stage).toBe("ENVIRONMENT={{ENVIRONMENT}}\nexport URL={{URL}}\nrun --group {{ENV}} --env {{ENV}}\n");
+    const rendered = normaliseUserData("run --url https://stage.shop.example/api --replicas 2\n", [], {
+      URL: "https://stage.shop.example",
+      REPLICAS: "2",
+    });
+    expect(rendered).toBe("run --url {{URL}}/api --replicas 2\n");
     const backstage = normaliseUserData("run backstage --fast\n", ["stage"]);
     expect(backstage).toBe("run backstage --fast\n");
   });

@@ -32,6 +32,11 @@ export interface GroupSide {
   group: string;
   /** The environment's name, normalised away in user data like the group's. */
   environment?: string;
+  /**
+   * The values the environment rendered its user data with (rolling-replace's `vars`), when
+   * known: each value (of 3 characters or more) found in the user data becomes `{{NAME}}` again.
+   */
+  vars?: Record<string, string>;
 }
 
 interface Observed {
@@ -156,20 +161,29 @@ export function namePattern(name: string): string {
 function userDataDigest(o: Observed): string {
   if (!o.template.userData) return "none";
   const text = Buffer.from(o.template.userData, "base64").toString("utf8");
-  const normalised = normaliseUserData(text, [o.side.group, o.side.environment]);
+  const normalised = normaliseUserData(text, [o.side.group, o.side.environment], o.side.vars);
   const digest = createHash("sha256").update(normalised).digest("hex").slice(0, 12);
   return `sha256:${digest} (${normalised.split("\n").length} lines)`;
 }
 
 /**
- * User data as a template: what is left once the environment's values are taken out. Every
+ * User data as a template: what is left once the environment's values are taken out. The
+ * known vars' values (longest first, 3 characters or more) become `{{NAME}}`; every
  * occurrence of the group's and the environment's names (whole words, any case) becomes
- * `{{ENV}}`, and the value of every `KEY=VALUE` line (optionally `export KEY=VALUE`, the form
+ * `{{ENV}}`; and the value of every `KEY=VALUE` line (optionally `export KEY=VALUE`, the form
  * rolling-replace's vars render to) becomes `{{KEY}}`. Values embedded otherwise (a URL in a
  * command) still count as a difference: write them as KEY=VALUE lines to compare equal.
  */
-export function normaliseUserData(text: string, names: (string | undefined)[]): string {
+export function normaliseUserData(
+  text: string,
+  names: (string | undefined)[],
+  vars: Record<string, string> = {},
+): string {
   let out = text.replace(/\r\n/g, "\n");
+  const known = Object.entries(vars)
+    .filter(([, value]) => value.length >= 3)
+    .sort(([, a], [, b]) => b.length - a.length);
+  for (const [name, value] of known) out = out.replaceAll(value, `{{${name}}}`);
   for (const name of names) {
     if (!name) continue;
     const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
