@@ -134,6 +134,22 @@ export const checkRun = (b: Baked, name: string, conclusion = "success") => ({
   detailsUrl: `https://github.com/${REPOSITORY}/runs/${name}-${b.commit[0]}`,
 });
 
+/** An environment's group on version 1 of its launch template, behind a load balancer's health checks. */
+function group(environment: string, minSize: number, maxSize: number, extra: Record<string, unknown> = {}) {
+  const name = `shop-${environment}`;
+  const desiredCapacity = minSize;
+  return {
+    name,
+    launchTemplate: { name, version: "1" },
+    minSize,
+    maxSize,
+    desiredCapacity,
+    healthCheckType: "ELB",
+    tags: { env: environment },
+    ...extra,
+  };
+}
+
 export function world(options: WorldOptions = {}): WorldFile {
   return {
     accountId: ACCOUNT,
@@ -153,27 +169,7 @@ export function world(options: WorldOptions = {}): WorldFile {
             },
           },
         ],
-        autoScalingGroups: [
-          {
-            name: "shop-stage",
-            launchTemplate: { name: "shop-stage", version: "1" },
-            minSize: 1,
-            maxSize: 2,
-            desiredCapacity: 1,
-            healthCheckType: "ELB",
-            tags: { env: "stage" },
-          },
-          {
-            name: "shop-production",
-            launchTemplate: { name: "shop-production", version: "1" },
-            minSize: 3,
-            maxSize: 9,
-            desiredCapacity: 3,
-            healthCheckType: "ELB",
-            tags: { env: "production" },
-            ...options.productionGroup,
-          },
-        ],
+        autoScalingGroups: [group("stage", 1, 2), group("production", 3, 9, options.productionGroup)],
       },
       [OTHER_REGION]: {},
     },
@@ -194,7 +190,7 @@ export let sim: Simulator;
 
 /** Starts the running test's simulator (`sim`) on `file`, closed when the test ends. */
 export async function inWorld(file: WorldFile = world()): Promise<Simulator> {
-  sim = await startSimulator({ speed: SPEED, world: file });
+  sim = await simulator(file);
   const started = sim;
   onTestFinished(() => started.close());
   return sim;

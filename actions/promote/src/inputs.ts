@@ -8,7 +8,7 @@ import {
   readRegion,
   regionCode,
 } from "@deploy/core";
-import { parseRelease, type Release } from "@deploy/release";
+import { type PromotionRequest, parseRelease } from "@deploy/release";
 
 /**
  * Every input of the step, read and checked before the first call to GitHub or AWS. A bad
@@ -16,14 +16,8 @@ import { parseRelease, type Release } from "@deploy/release";
  */
 export interface Settings {
   token: string;
-  repository: string;
-  from: string;
-  to: string;
-  /** A full record to verify, or a commit to look for; absent: the newest success. */
-  wanted?: { release: Release } | { commit: string };
-  requiredChecks: string[];
-  maxAgeMs?: number;
-  allowRollback: boolean;
+  /** What planPromotion checks on GitHub, but the time. */
+  promotion: Omit<PromotionRequest, "now">;
   /** Where `to` runs: the AMI must be there. */
   region: string;
   /** Other regions the AMI must be in; never `region`. */
@@ -111,13 +105,15 @@ export function readSettings(inputs: Inputs, run: RunContext, env: NodeJS.Proces
   });
   return {
     token,
-    repository: run.repository,
-    from,
-    to,
-    ...(wanted && { wanted }),
-    requiredChecks,
-    ...(maxAgeMs !== undefined && { maxAgeMs }),
-    allowRollback,
+    promotion: {
+      repository: run.repository,
+      from,
+      to,
+      ...(wanted && { wanted }),
+      requiredChecks,
+      ...(maxAgeMs !== undefined && { maxAgeMs }),
+      allowRollback,
+    },
     region,
     copyToRegions,
     ...(targetAccount !== undefined && { targetAccount }),
@@ -139,7 +135,7 @@ function readEnvironment(inputs: Inputs, name: string, fallback: string): string
 }
 
 /** `release`: a record (JSON) or a full commit sha. */
-function readWanted(inputs: Inputs): Settings["wanted"] {
+function readWanted(inputs: Inputs): PromotionRequest["wanted"] {
   const text = inputs.string("release");
   if (text === undefined) return undefined;
   if (text.startsWith("{")) return { release: forInput("release", () => parseRelease(text)) };

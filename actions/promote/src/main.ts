@@ -32,21 +32,13 @@ export async function run(signal: AbortSignal): Promise<void> {
   try {
     const github = githubClient({ apiUrl: runCtx.apiUrl, token: settings.token, signal, logger });
     const plan = await logger.group("Plan", async () => {
-      const plan = await planPromotion(github, {
-        repository: settings.repository,
-        from: settings.from,
-        to: settings.to,
-        ...(settings.wanted && { wanted: settings.wanted }),
-        requiredChecks: settings.requiredChecks,
-        ...(settings.maxAgeMs !== undefined && { maxAgeMs: settings.maxAgeMs }),
-        allowRollback: settings.allowRollback,
-        now: new Date(),
-      });
+      const plan = await planPromotion(github, { ...settings.promotion, now: new Date() });
       for (const line of planLines(plan, settings)) logger.info(line);
       return plan;
     });
 
-    parity = await checkParity(settings, logger);
+    parity = await compareParity(settings, logger);
+    if (settings.parity?.require) requireParity(parity, settings);
 
     saveState("regions", [settings.region, ...settings.copyToRegions]);
     const created: CreatedResource[] = [];
@@ -79,10 +71,9 @@ export async function run(signal: AbortSignal): Promise<void> {
 
 /**
  * The two groups side by side, read only, before any copy is made: differences beyond
- * capacity and the environments' values are warnings, or fail the promotion with
- * require-parity.
+ * capacity and the environments' values are warnings (failures with require-parity).
  */
-async function checkParity(settings: Settings, logger: Logger): Promise<ParityReport> {
+async function compareParity(settings: Settings, logger: Logger): Promise<ParityReport> {
   const groups = settings.parity;
   if (!groups) {
     return {
@@ -94,22 +85,25 @@ async function checkParity(settings: Settings, logger: Logger): Promise<ParityRe
     };
   }
   const report = await compareGroups(
-    { clients: awsClients(groups.source.region), group: groups.source.group, environment: settings.from },
-    { clients: awsClients(groups.target.region), group: groups.target.group, environment: settings.to },
+    { clients: awsClients(groups.source.region), group: groups.source.group, environment: settings.promotion.from },
+    { clients: awsClients(groups.target.region), group: groups.target.group, environment: settings.promotion.to },
   );
   for (const row of report.unexpected) logger.warning(parityWarning(row, settings));
-  if (groups.require && report.unexpected.length > 0) {
-    throw new DeployError({
-      what: `${settings.to} (${groups.target.group}) is not like ${settings.from} (${groups.source.group}): ${report.unexpected
-        .map((r) => r.aspect)
-        .join(", ")} differ.`,
-      why: report.unexpected.map((r) => parityWarning(r, settings)).join(" "),
-      fix: `Make the groups alike (the same launch template shape, health check type and zones; only capacity and the environments' values may differ), or remove require-parity to promote with warnings.`,
-      input: "require-parity",
-      code: "ParityFailed",
-    });
-  }
   return report;
+}
+
+function requireParity(report: ParityReport, settings: Settings): void {
+  if (report.unexpected.length === 0) return;
+  const { source, target } = settings.parity as NonNullable<Settings["parity"]>;
+  throw new DeployError({
+    what: `${settings.promotion.to} (${target.group}) is not like ${settings.promotion.from} (${source.group}): ${report.unexpected
+      .map((r) => r.aspect)
+      .join(", ")} differ.`,
+    why: report.unexpected.map((r) => parityWarning(r, settings)).join(" "),
+    fix: "Make the groups alike (the same launch template shape, health check type and zones; only capacity and the environments' values may differ), or remove require-parity to promote with warnings.",
+    input: "require-parity",
+    code: "ParityFailed",
+  });
 }
 
 function setPromoteOutputs(release: Release, settings: Settings, sourceDeploymentId: number, rollback: boolean): void {

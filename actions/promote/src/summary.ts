@@ -21,11 +21,11 @@ export function planLines(plan: PromotionPlan, settings: Settings): string[] {
   const { source, release, current } = plan;
   return [
     `Release: ${release.commit} (${release.image ?? "no container image"}), made ${release.createdAt}, ${formatDuration(plan.ageMs)} ago`,
-    `From: ${settings.from} deployment ${source.id}, succeeded (${source.state})`,
+    `From: ${settings.promotion.from} deployment ${source.id}, succeeded (${source.state})`,
     ...plan.skipped.map(
-      (s) => `Passed over: ${settings.from} deployment ${s.id} of ${s.commit.slice(0, 7)}: ${s.reason}`,
+      (s) => `Passed over: ${settings.promotion.from} deployment ${s.id} of ${s.commit.slice(0, 7)}: ${s.reason}`,
     ),
-    `${settings.to} runs now: ${current ? `${current.release.commit.slice(0, 7)} (deployment ${current.id})` : "nothing recorded"}`,
+    `${settings.promotion.to} runs now: ${current ? `${current.release.commit.slice(0, 7)} (deployment ${current.id})` : "nothing recorded"}`,
     ...plan.checks.map((c) => `Check ${c.name}: ${c.conclusion}`),
     ...plan.notes,
   ];
@@ -33,7 +33,7 @@ export function planLines(plan: PromotionPlan, settings: Settings): string[] {
 
 /** A difference the log warns about (a failure with require-parity). */
 export function parityWarning(row: ParityRow, settings: Settings): string {
-  return `${row.aspect} differs: ${settings.from} has ${row.source}, ${settings.to} has ${row.target}.`;
+  return `${row.aspect} differs: ${settings.promotion.from} has ${row.source}, ${settings.promotion.to} has ${row.target}.`;
 }
 
 /**
@@ -42,7 +42,7 @@ export function parityWarning(row: ParityRow, settings: Settings): string {
  */
 export function promotionSummary(p: Promotion): SummaryBuilder {
   const { settings, plan, release, run } = p;
-  const { from, to } = settings;
+  const { from, to } = settings.promotion;
   const short = release.commit.slice(0, 7);
   const amiId = release.amis[settings.region] as string;
   const body = summary()
@@ -89,7 +89,7 @@ export function promotionSummary(p: Promotion): SummaryBuilder {
 /** A promotion refused (or that failed) before anything was promoted: what and why, and how to fix it. */
 export function refusedSummary(error: DeployError, settings: Settings, parity?: ParityReport): SummaryBuilder {
   const body = summary()
-    .heading(`${TITLE} ${settings.from} → ${settings.to}: refused ❌`)
+    .heading(`${TITLE} ${settings.promotion.from} → ${settings.promotion.to}: refused ❌`)
     .paragraph([`**${error.what}**`, error.why].filter(Boolean).join(" "))
     .paragraph(`Fix: ${error.fix}`);
   if (parity) {
@@ -115,8 +115,8 @@ function parityBlock(body: SummaryBuilder, report: ParityReport, settings: Setti
   body.paragraph(verdict).table(
     [
       "Aspect",
-      `${settings.from}: ${groups.source.group} (${groups.source.region})`,
-      `${settings.to}: ${groups.target.group} (${groups.target.region})`,
+      `${settings.promotion.from}: ${groups.source.group} (${groups.source.region})`,
+      `${settings.promotion.to}: ${groups.target.group} (${groups.target.region})`,
       "",
     ],
     report.rows.map((r) => [
@@ -150,7 +150,7 @@ function amiRows({ release, availability, settings }: Promotion): string[][] {
           ? "the release's own"
           : "copy found (same bake key)"
         : "in the release, not needed here";
-    const where = region === settings.region ? ` (${settings.to})` : "";
+    const where = region === settings.region ? ` (${settings.promotion.to})` : "";
     return [`${region}${where}`, amiLink(region, id), region in availability.amis ? `${how}${shared}` : how];
   });
 }
