@@ -227,6 +227,8 @@ async function run(say: Say, cleanup: Cleanup, signal: AbortSignal | undefined):
       secrets: call.secrets,
       workspace,
       timeoutMs: 60_000,
+      // Ctrl-C cancels the step as a cancelled job would (its post step then cleans up).
+      ...(signal && { cancel: { when: () => signal.aborted, pollMs: 100 } }),
     });
     const seconds = ((performance.now() - startedStep) / 1000).toFixed(1);
     say(`  ${result.status} in ${seconds} s`);
