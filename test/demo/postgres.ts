@@ -38,17 +38,18 @@ function withoutPassword(url: URL): string {
 export async function seedTarget(outputDirectory: string): Promise<SeedTarget> {
   const variable = process.env.DEPLOY_TEST_DATABASE_URL ? "DEPLOY_TEST_DATABASE_URL" : "DATABASE_URL";
   const server = process.env[variable];
-  const files: SeedTarget = {
+  const files = (why: string): SeedTarget => ({
     outputDirectory,
-    describe: `NDJSON files in ${outputDirectory} (${server ? `the PostgreSQL server at ${variable} does not answer` : "DEPLOY_TEST_DATABASE_URL and DATABASE_URL are not set"})`,
+    describe: `NDJSON files in ${outputDirectory} (${why})`,
     close: async () => {},
-  };
-  if (!server) return files;
+  });
+  if (!server) return files("DEPLOY_TEST_DATABASE_URL and DATABASE_URL are not set");
   const name = `deploy_demo_${randomBytes(6).toString("hex")}`;
   try {
     await withClient(server, (client) => client.query(`CREATE DATABASE ${name}`));
-  } catch {
-    return files;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return files(`no database could be created on the PostgreSQL server at ${variable}: ${message}`);
   }
   const url = new URL(server);
   url.pathname = `/${name}`;
