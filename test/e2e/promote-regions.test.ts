@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import {
   awsMutations,
+  callsOutsidePolicy,
   GOOD,
   images,
   inWorld,
@@ -49,6 +50,7 @@ describe("promote to another region and account", () => {
       expect(snapshot.tagMap["deploy:bake-key"]).toBe(GOOD.bakeKey);
     }
     expect(awsMutations(sim).filter((op) => op === "ec2:CopyImage")).toHaveLength(1);
+    expect(callsOutsidePolicy()).toEqual([]);
 
     expect(run.summary).toContain(`| ${OTHER_REGION} (production) |`);
     expect(run.summary).toContain(`copied from ${REGION} now, shared with ${TARGET_ACCOUNT}`);
@@ -92,6 +94,7 @@ describe("promote to another region and account", () => {
     expect(run.post?.summary).toMatch(/Deleted the snapshot snap-/);
     const left = images(OTHER_REGION).filter((i) => i.state === "pending" || i.state === "available");
     expect(left).toEqual([]);
+    expect(callsOutsidePolicy()).toEqual([]);
     // Stage's AMI is untouched.
     expect(images(REGION).find((i) => i.id === GOOD.ami)?.state).toBe("available");
   });

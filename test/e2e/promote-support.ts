@@ -2,6 +2,7 @@
 // one account and region, three releases baked there, and GitHub's record of them: what
 // stage ran (the newest release failed there, the one before succeeded) and what
 // production runs (the oldest), with the check runs of each commit.
+import { readFileSync } from "node:fs";
 import { type Simulator, startSimulator, type WorldFile } from "@deploy/sim";
 import { type ActionRun, defaultGitHubContext, type RunActionOptions, runAction } from "@deploy/test/harness";
 import { onTestFinished } from "vitest";
@@ -246,4 +247,19 @@ export function githubWrites(on: Simulator = sim): string[] {
 /** A simulator of `file` that the caller closes. */
 export function simulator(file: WorldFile = world()): Promise<Simulator> {
   return startSimulator({ speed: SPEED, world: file });
+}
+
+/** The AWS operations (`service:Operation`) the README's policy for the workflow's role allows. */
+function policyActions(): Set<string> {
+  const readme = readFileSync(new URL("../../actions/promote/README.md", import.meta.url), "utf8");
+  const block = /<!-- iam-policy:workflow-role -->\s*```json\n([\s\S]*?)```/.exec(readme)?.[1];
+  if (!block) throw new Error("actions/promote/README.md has no policy after <!-- iam-policy:workflow-role -->");
+  const policy = JSON.parse(block) as { Statement: { Effect: string; Action: string | string[] }[] };
+  return new Set(policy.Statement.filter((s) => s.Effect === "Allow").flatMap((s) => [s.Action].flat()));
+}
+
+/** AWS calls the simulator saw that the README's policy does not allow (GitHub's are not AWS's). */
+export function callsOutsidePolicy(on: Simulator = sim): string[] {
+  const allowed = policyActions();
+  return Object.keys(on.world.calls.counts()).filter((op) => !op.startsWith("github:") && !allowed.has(op));
 }

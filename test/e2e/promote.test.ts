@@ -5,6 +5,7 @@ import { parseRelease } from "@deploy/release";
 import { describe, expect, it } from "vitest";
 import {
   awsMutations,
+  callsOutsidePolicy,
   checkRun,
   deployment,
   errors,
@@ -44,6 +45,7 @@ describe("promote", () => {
     // Stage's AMI is already where production runs: nothing to copy or share; GitHub is only read.
     expect(awsMutations(sim)).toEqual([]);
     expect(githubWrites()).toEqual([]);
+    expect(callsOutsidePolicy()).toEqual([]);
 
     const summary = run.summary;
     expect(summary).toContain(`## Promote stage → production: ${short(GOOD.commit)} ✅`);
