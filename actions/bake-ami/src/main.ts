@@ -1,6 +1,6 @@
-import { type BakePhase, bake, type CreatedResource } from "@deploy/aws";
+import { type BakePhase, bake, type CreatedResource, stepContext } from "@deploy/aws";
 import { actionsLogger, inputs, isCancellation, isDeployError, runContext, saveState, systemClock } from "@deploy/core";
-import { bakeContext } from "./context.ts";
+
 import { readSettings } from "./inputs.ts";
 import { bakedRelease, setBakeOutputs } from "./outputs.ts";
 import { bakeSummary, PHASE_LINES } from "./summary.ts";
@@ -19,7 +19,7 @@ export async function run(signal: AbortSignal): Promise<void> {
   saveState("regions", settings.regions);
 
   const created: CreatedResource[] = [];
-  const ctx = bakeContext(runCtx, settings.commit, signal, logger, {
+  const ctx = stepContext(runCtx, settings.commit, signal, logger, {
     onCreated: (resource) => {
       created.push(resource);
       saveState("created", created);

@@ -1,6 +1,6 @@
-import { type CreatedResource, sweepRun } from "@deploy/aws";
+import { type CreatedResource, stepContext, sweepRun } from "@deploy/aws";
 import { actionsLogger, getState, runContext, runStep } from "@deploy/core";
-import { bakeContext } from "./context.ts";
+
 import { sweepSummary } from "./summary.ts";
 
 /**
@@ -20,7 +20,7 @@ async function post(signal: AbortSignal): Promise<void> {
   const runCtx = runContext();
   const created = getState<CreatedResource[]>("created") ?? [];
   const keepImages = getState<string[]>("handed-over") ?? [];
-  const swept = await sweepRun(bakeContext(runCtx, runCtx.commit, signal, logger), regions, { keepImages });
+  const swept = await sweepRun(stepContext(runCtx, runCtx.commit, signal, logger), regions, { keepImages });
   await sweepSummary(swept, created, regions, runCtx).write();
 }
 

@@ -1,4 +1,11 @@
-import { awsClients, type CreatedResource, compareGroups, makeAvailable, type ParityReport } from "@deploy/aws";
+import {
+  awsClients,
+  type CreatedResource,
+  compareGroups,
+  makeAvailable,
+  type ParityReport,
+  stepContext,
+} from "@deploy/aws";
 import {
   actionsLogger,
   DeployError,
@@ -11,7 +18,7 @@ import {
   systemClock,
 } from "@deploy/core";
 import { formatRelease, githubClient, planPromotion, type Release } from "@deploy/release";
-import { promoteContext } from "./context.ts";
+
 import { readSettings, type Settings } from "./inputs.ts";
 import { parityWarning, planLines, promotionSummary, refusedSummary } from "./summary.ts";
 
@@ -42,7 +49,7 @@ export async function run(signal: AbortSignal): Promise<void> {
 
     saveState("regions", [settings.region, ...settings.copyToRegions]);
     const created: CreatedResource[] = [];
-    const ctx = promoteContext(runCtx, plan.release.commit, signal, logger, {
+    const ctx = stepContext(runCtx, plan.release.commit, signal, logger, {
       onCreated: (resource) => {
         created.push(resource);
         saveState("created", created);

@@ -1,6 +1,6 @@
-import { type CreatedResource, sweepRun } from "@deploy/aws";
+import { type CreatedResource, stepContext, sweepRun } from "@deploy/aws";
 import { actionsLogger, getState, runContext, runStep } from "@deploy/core";
-import { promoteContext } from "./context.ts";
+
 import { sweepSummary } from "./summary.ts";
 
 /**
@@ -17,7 +17,7 @@ async function post(signal: AbortSignal): Promise<void> {
 
   const runCtx = runContext();
   const created = getState<CreatedResource[]>("created") ?? [];
-  const swept = await sweepRun(promoteContext(runCtx, runCtx.commit, signal, actionsLogger()), regions);
+  const swept = await sweepRun(stepContext(runCtx, runCtx.commit, signal, actionsLogger()), regions);
   await sweepSummary(swept, created, regions, runCtx).write();
 }
 

@@ -43,6 +43,7 @@ export { planRollout } from "./rollout/plan.ts";
 export { namesRun, withRunMarker } from "./rollout/run-marker.ts";
 export type * from "./rollout/types.ts";
 export { renderUserData, USER_DATA_MAX_BYTES } from "./rollout/user-data.ts";
+export { stepContext } from "./step-context.ts";
 export {
   type ResourceRole,
   resourceTags,

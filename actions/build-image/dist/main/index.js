@@ -28375,7 +28375,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(39);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8435);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9);
 
 
 await (0,_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .runStep */ .eg)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
@@ -28385,7 +28385,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8435:
+/***/ 9:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29183,6 +29183,62 @@ function advice(failure) {
     }
 }
 
+;// CONCATENATED MODULE: ../../packages/release/src/check-runs.ts
+
+
+/** Conclusions that let a release through: GitHub's own rule for required status checks. */
+const PASSING = new Set(["success", "neutral", "skipped"]);
+/**
+ * The latest run of each named check on `commit`, one outcome per name, in the order given.
+ * GitHub lists the latest run of a name per check suite; when two suites ran a check of the
+ * same name (two workflows with a `test` job), each must have passed, and the first that did
+ * not is the outcome.
+ */
+async function check_runs_readChecks(client, repository, commit, names) {
+    const path = `${repositoryPath(repository)}/commits/${commit}/check-runs`;
+    return Promise.all([...new Set(names)].map(async (name) => {
+        const { data } = await client.request("GET", path, {
+            doing: `read the check run "${name}" of ${commit.slice(0, 7)} in ${repository}`,
+            query: { check_name: name, filter: "latest", per_page: 100 },
+        });
+        const runs = data.check_runs.filter((r) => r.name === name).map(outcomeOf);
+        return runs.find((r) => !r.passed) ?? runs[0] ?? { name, conclusion: "missing", passed: false };
+    }));
+}
+function outcomeOf(run) {
+    const conclusion = run.status === "completed" ? (run.conclusion ?? "none") : run.status;
+    const url = run.html_url ?? run.details_url;
+    return { name: run.name, conclusion, ...(url && { url }), passed: PASSING.has(conclusion) };
+}
+/**
+ * Throws a DeployError naming every check that did not pass, with its conclusion and link:
+ * RequiredCheckFailed when one concluded otherwise than success, neutral or skipped, else
+ * RequiredCheckPending when one still runs, else RequiredCheckMissing.
+ */
+function check_runs_requirePassed(outcomes, commit) {
+    const failing = outcomes.filter((o) => !o.passed);
+    if (failing.length === 0)
+        return;
+    const failed = failing.filter((o) => !["missing", "queued", "in_progress", "waiting", "pending"].includes(o.conclusion));
+    const running = failing.filter((o) => o.conclusion !== "missing" && !failed.includes(o));
+    const code = failed.length > 0 ? "RequiredCheckFailed" : running.length > 0 ? "RequiredCheckPending" : "RequiredCheckMissing";
+    const describe = (o) => o.conclusion === "missing"
+        ? `"${o.name}" has not run on it`
+        : `"${o.name}" is ${o.conclusion}${o.url ? ` (${o.url})` : ""}`;
+    const short = commit.slice(0, 7);
+    throw new DeployError({
+        what: `The release of ${short} has not passed its required checks: ${failing.map(describe).join("; ")}.`,
+        why: "A release is promoted only when every required check concluded success, neutral or skipped on its commit.",
+        fix: code === "RequiredCheckFailed"
+            ? `Fix what the failing checks report and deploy the fix to stage, or re-run the checks on ${short} if they failed for another reason.`
+            : code === "RequiredCheckPending"
+                ? "Wait until the checks finish, then run the promotion again."
+                : `Check the names in "required-checks" against the check runs of ${short} (the job names of the workflows that run on it), or run those checks on it.`,
+        input: "required-checks",
+        code,
+    });
+}
+
 ;// CONCATENATED MODULE: ../../packages/release/src/release.ts
 
 const RELEASE_SCHEMA = 1;
@@ -29379,8 +29435,11 @@ const DEFAULT_LIMIT = 50;
  *
  * It looks at `limit` deployments at most (default 50): one call per page of deployments,
  * one per deployment with a release for its statuses.
+ *
+ * `accept`, when given, says of a successful deployment's release why it is not the one
+ * wanted (a reason, as for the other skipped ones), or undefined to take it.
  */
-async function findLatestSuccessfulDeployment(client, repository, environment, options = {}) {
+async function deployments_findLatestSuccessfulDeployment(client, repository, environment, options = {}) {
     const limit = options.limit ?? DEFAULT_LIMIT;
     const path = `${repositoryPath(repository)}/deployments`;
     const skipped = [];
@@ -29410,6 +29469,12 @@ async function findLatestSuccessfulDeployment(client, repository, environment, o
                 continue;
             }
             const status = latest;
+            const release = releaseOfDeployment(d, environment);
+            const notWanted = options.accept?.(release);
+            if (notWanted !== undefined) {
+                skip(notWanted, status.state);
+                continue;
+            }
             return {
                 deployment: {
                     id: d.id,
@@ -29417,7 +29482,7 @@ async function findLatestSuccessfulDeployment(client, repository, environment, o
                     commit: d.sha,
                     environment: d.environment,
                     createdAt: d.created_at,
-                    release: parseRelease(d.payload, `The payload of deployment ${d.id}`),
+                    release,
                     state: status.state,
                     ...(status.environment_url && { environmentUrl: status.environment_url }),
                     ...(status.log_url && { logUrl: status.log_url }),
@@ -29430,6 +29495,26 @@ async function findLatestSuccessfulDeployment(client, repository, environment, o
             break;
     }
     return { skipped, truncated: seen >= limit };
+}
+/**
+ * The release a successful deployment records. A payload that claims to be one but is not
+ * valid is an error naming the deployment, with what to do about it in a deployment's terms.
+ */
+function releaseOfDeployment(d, environment) {
+    try {
+        return parseRelease(d.payload, `The payload of deployment ${d.id}`);
+    }
+    catch (error) {
+        if (!isDeployError(error) || error.code !== "InvalidRelease")
+            throw error;
+        throw new DeployError({
+            what: error.what,
+            why: `${error.why ?? ""} It is the deployment of ${d.sha.slice(0, 7)} to ${environment} created ${d.created_at}, which succeeded.`.trim(),
+            fix: `Deploy a release to ${environment} again with this major version of the deploy actions (the newest successful deployment is the one found), or name the release to promote with the "release" input. A payload written by hand or by another tool must hold a complete release record.`,
+            code: "InvalidRelease",
+            cause: error,
+        });
+    }
 }
 /** A payload written as a release: an object with a `schema` (GitHub gives `{}` or `""` when there is none). */
 function claimsToBeRelease(payload) {
@@ -29459,7 +29544,164 @@ function whyNot(state) {
     }
 }
 
+;// CONCATENATED MODULE: ../../packages/release/src/promotion.ts
+
+
+
+const promotion_SHA = /^[0-9a-f]{40}$/;
+/**
+ * Every GitHub-side check of a promotion; throws DeployErrors (codes NoSuccessfulDeployment
+ * (names the environment), ReleaseNeverSucceeded, InvalidRelease (malformed payload, names the
+ * deployment), RequiredCheckFailed, RequiredCheckPending, RequiredCheckMissing, ReleaseTooOld,
+ * Rollback) before anything changes in AWS.
+ *
+ * The release promoted is the record of a deployment to `from` whose latest status is success:
+ * the newest one, the newest of the wanted commit, or the newest whose record is the wanted
+ * one (same commit, AMIs and image). Then its commit's required checks, its age, and how it
+ * compares with what `to` runs now (older by createdAt is a rollback; the same commit is a
+ * redeploy, allowed and noted).
+ */
+async function planPromotion(client, request) {
+    const { repository, from, to, wanted } = request;
+    const wantedRelease = wanted && "release" in wanted ? wanted.release : undefined;
+    const commit = wanted && ("release" in wanted ? wanted.release.commit : wanted.commit.trim().toLowerCase());
+    if (commit !== undefined && !promotion_SHA.test(commit)) {
+        throw new DeployError({
+            what: `Cannot look for the release of "${commit}".`,
+            why: "A release is looked for by its commit's full 40-character sha.",
+            fix: "Pass the full sha of a commit deployed to the source environment, or a release record, or nothing for the newest release that succeeded there.",
+            input: "release",
+            code: "InvalidCommit",
+        });
+    }
+    const found = await findLatestSuccessfulDeployment(client, repository, from, {
+        ...(commit && { commit }),
+        ...(request.limit !== undefined && { limit: request.limit }),
+        ...(wantedRelease && { accept: (release) => differences(wantedRelease, release) }),
+    });
+    const source = found.deployment;
+    if (!source)
+        throw notFound(request, found, commit);
+    const { release } = source;
+    const checks = await readChecks(client, repository, release.commit, request.requiredChecks);
+    requirePassed(checks, release.commit);
+    const ageMs = request.now.getTime() - Date.parse(release.createdAt);
+    if (request.maxAgeMs !== undefined && ageMs > request.maxAgeMs) {
+        throw new DeployError({
+            what: `The release of ${release.commit.slice(0, 7)} is too old to promote: it was made ${formatDuration(ageMs)} ago.`,
+            why: `"max-age" allows at most ${formatDuration(request.maxAgeMs)}; it was made at ${release.createdAt} and deployed to ${from} by deployment ${source.id}.`,
+            fix: `Deploy a newer commit to ${from} and promote that, or raise "max-age" if this release is still the one to ship.`,
+            input: "max-age",
+            code: "ReleaseTooOld",
+        });
+    }
+    const notes = [];
+    const current = await currentDeployment(client, request, notes);
+    const sameCommit = current?.commit === release.commit;
+    const rollback = current !== undefined && !sameCommit && Date.parse(release.createdAt) < Date.parse(current.release.createdAt);
+    if (sameCommit && current) {
+        notes.push(`${to} runs ${release.commit.slice(0, 7)} already (deployment ${current.id}): this promotion deploys it again.`);
+    }
+    if (rollback && current) {
+        if (!request.allowRollback) {
+            throw new DeployError({
+                what: `Promoting ${release.commit.slice(0, 7)} to ${to} would roll it back.`,
+                why: `${to} runs ${current.commit.slice(0, 7)} (deployment ${current.id}), a release made at ${current.release.createdAt}; this one was made earlier, at ${release.createdAt}.`,
+                fix: `Set "allow-rollback" to true to roll ${to} back on purpose, or deploy a newer commit to ${from} and promote that.`,
+                input: "allow-rollback",
+                code: "Rollback",
+            });
+        }
+        notes.push(`This is a rollback, allowed by allow-rollback: ${to} runs ${current.commit.slice(0, 7)}, made at ${current.release.createdAt}, newer than this release.`);
+    }
+    return {
+        source,
+        skipped: found.skipped,
+        release,
+        ...(current && { current }),
+        checks,
+        rollback,
+        sameCommit,
+        ageMs,
+        notes,
+    };
+}
+/**
+ * What `to` runs now. A record there that cannot be read blocks the comparison: it is an
+ * error, unless rollbacks are allowed anyway (then it is noted and nothing is compared).
+ */
+async function currentDeployment(client, request, notes) {
+    try {
+        const found = await findLatestSuccessfulDeployment(client, request.repository, request.to, {
+            ...(request.limit !== undefined && { limit: request.limit }),
+        });
+        return found.deployment;
+    }
+    catch (error) {
+        if (!isDeployError(error) || error.code !== "InvalidRelease")
+            throw error;
+        if (request.allowRollback) {
+            notes.push(`What ${request.to} runs now could not be read, so it was not compared: ${error.what}`);
+            return undefined;
+        }
+        throw new DeployError({
+            what: error.what,
+            why: `${error.why ?? ""} It is what ${request.to} runs now, which a promotion compares with to refuse rollbacks.`,
+            fix: `${error.fix ?? ""} To promote without that comparison, set "allow-rollback" to true.`.trim(),
+            code: "InvalidRelease",
+            cause: error,
+        });
+    }
+}
+/** Why a recorded release is not the wanted one, or undefined when it is (same commit, AMIs and image). */
+function differences(wanted, recorded) {
+    const why = [];
+    if (recorded.commit !== wanted.commit)
+        why.push(`commit ${recorded.commit.slice(0, 7)}`);
+    if (amiList(recorded.amis) !== amiList(wanted.amis))
+        why.push(`AMIs ${amiList(recorded.amis) || "none"}`);
+    if ((recorded.image ?? "") !== (wanted.image ?? ""))
+        why.push(`image ${recorded.image ?? "none"}`);
+    return why.length > 0 ? `its release differs from the one given: ${why.join(", ")}` : undefined;
+}
+function amiList(amis) {
+    return Object.entries(amis)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([region, ami]) => `${region} ${ami}`)
+        .join(", ");
+}
+function notFound(request, found, commit) {
+    const { from, repository } = request;
+    const looked = found.truncated ? ` among its newest ${found.skipped.length} deployments` : "";
+    const seen = found.skipped.length === 0
+        ? `There is no deployment${commit ? ` of ${commit.slice(0, 7)}` : ""} to ${from} in ${repository}.`
+        : `Looked at: ${found.skipped
+            .slice(0, 5)
+            .map((s) => `deployment ${s.id} of ${s.commit.slice(0, 7)} (${s.createdAt}): ${s.reason}`)
+            .join("; ")}${found.skipped.length > 5 ? `; and ${found.skipped.length - 5} more` : ""}.`;
+    if (!request.wanted) {
+        return new DeployError({
+            what: `No deployment to ${from} has succeeded${looked}: there is no release to promote.`,
+            why: seen,
+            fix: `Deploy to ${from} first (the deploy workflow records each rollout as a deployment) and promote once it has succeeded; check "from-environment" names the environment the deploy workflow uses.`,
+            code: "NoSuccessfulDeployment",
+        });
+    }
+    const given = "release" in request.wanted ? "The release given (commit " : "Commit ";
+    return new DeployError({
+        what: `${given}${(commit ?? "").slice(0, 7)}${"release" in request.wanted ? ")" : ""} never succeeded in ${from}${looked}, so it is not promoted.`,
+        why: seen,
+        fix: "release" in request.wanted
+            ? `Pass the release record of a successful deployment to ${from} unchanged (or its commit sha), or leave "release" empty to promote the newest release that succeeded there.`
+            : `Deploy ${(commit ?? "").slice(0, 7)} to ${from} and promote it once it has succeeded, or leave "release" empty to promote the newest release that succeeded there.`,
+        input: "release",
+        code: "ReleaseNeverSucceeded",
+    });
+}
+
 ;// CONCATENATED MODULE: ../../packages/release/src/index.ts
+
+
 
 
 

@@ -1,12 +1,12 @@
-import type { BakeContext } from "@deploy/aws";
 import { type Logger, type RunContext, systemClock } from "@deploy/core";
+import type { BakeContext } from "./bake/types.ts";
 
 /**
- * What the bake logic needs from the step, the same for main and post: real time, the
- * step's cancellation, its log, and the run and commit that tag what it creates (the post
- * step finds this attempt's leftovers by the run tag).
+ * What the bake and copy logic needs from an action's step, the same for its main and post:
+ * real time, the step's cancellation, its log, and the run and commit that tag what it
+ * creates (a post step finds this attempt's leftovers by the run tag).
  */
-export function bakeContext(
+export function stepContext(
   run: RunContext,
   commit: string,
   signal: AbortSignal,
