@@ -29,11 +29,7 @@ if (!version) {
   process.exit(1);
 }
 if (!pkg.scripts?.[target]) {
-  console.error(
-    command === "demo"
-      ? "bootstrap: `npm run demo` (a local rehearsal of the whole pipeline) arrives with the promote issue; there is no `demo:run` script yet."
-      : `bootstrap: package.json has no '${target}' script`,
-  );
+  console.error(`bootstrap: package.json has no '${target}' script`);
   process.exit(1);
 }
 
