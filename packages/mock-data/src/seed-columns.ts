@@ -1,6 +1,6 @@
-import { FAKER_METHODS, isFakerMethod } from "./faker-data.ts";
+import { FAKER_METHODS } from "./faker-data.ts";
 import { parsePointInTime, parseSpan } from "./seed-dates.ts";
-import { Entries, type Field, IDENTIFIER, nearest } from "./seed-fields.ts";
+import { Entries, type Field, IDENTIFIER } from "./seed-fields.ts";
 import type { ColumnSpec, Scalar, ValueSpec } from "./seed-file.ts";
 
 /** How a column's values are made: exactly one of these keys per column. */
@@ -109,10 +109,7 @@ function parseValue(kind: (typeof COLUMN_KINDS)[number], field: Field, scope: Sc
 
 function fakerMethod(field: Field): string {
   const fix = 'Write one of the faker methods listed in the README of @deploy/mock-data, like "person.fullName".';
-  const method = field.text(fix);
-  if (isFakerMethod(method)) return method;
-  const hint = nearest(method, FAKER_METHODS);
-  throw field.fail("is not a faker method the generator supports", hint ? `Did you mean "${hint}"? ${fix}` : fix);
+  return field.oneOf(FAKER_METHODS, "is not a faker method the generator supports", fix);
 }
 
 const CHOICES_FIX = "Write a list like [light, dark], or values with weights like {free: 70, pro: 25, enterprise: 5}.";

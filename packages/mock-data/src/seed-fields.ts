@@ -49,10 +49,8 @@ export class Field {
   private unknownKey(key: string, keys: readonly string[], fix: string): DeployError {
     const problem = `has an unknown key "${key}"`;
     if (keys.length === 0) return invalidValue(this.subject, key, problem, fix);
-    const hint = nearest(key, keys);
-    const guess = hint === undefined ? "" : `Did you mean "${hint}"? `;
     const allowed = keys.map((k) => `"${k}"`).join(", ");
-    return invalidValue(this.subject, key, problem, `${guess}The keys here are ${allowed}.`);
+    return invalidValue(this.subject, key, problem, didYouMean(key, keys, `The keys here are ${allowed}.`));
   }
 
   /** The error for a key the mapping must have. */
@@ -75,6 +73,13 @@ export class Field {
     // Past 2^53 YAML has already rounded the number, so the file would not mean what it says.
     if (!Number.isSafeInteger(this.value)) throw this.fail("is not a whole number", fix);
     return this.number(fix, min, max);
+  }
+
+  /** Text that must be one of `words`; the error suggests the nearest one. */
+  oneOf(words: readonly string[], problem: string, fix: string): string {
+    const text = this.text(fix);
+    if (words.includes(text)) return text;
+    throw this.fail(problem, didYouMean(text, words, fix));
   }
 
   boolean(fix: string): boolean {
@@ -115,8 +120,14 @@ export function show(value: unknown): string {
   return json.length > 80 ? `${json.slice(0, 77)}...` : json;
 }
 
+/** `fix`, led by the allowed word nearest to `word` when one is close enough to be what was meant. */
+function didYouMean(word: string, words: readonly string[], fix: string): string {
+  const hint = nearest(word, words);
+  return hint === undefined ? fix : `Did you mean "${hint}"? ${fix}`;
+}
+
 /** The allowed word closest to a typo, when it is close enough to be what was meant. */
-export function nearest(word: string, words: readonly string[]): string | undefined {
+function nearest(word: string, words: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
   for (const candidate of words) {

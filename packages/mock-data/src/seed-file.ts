@@ -3,7 +3,7 @@ import { parseDocument } from "yaml";
 import { FAKER_LOCALES } from "./faker-data.ts";
 import { COLUMN_KINDS, COLUMN_OPTIONS, JSON_FIELD_KEYS, KIND_KEYS, NAME_FIX, parseColumns } from "./seed-columns.ts";
 import { parseIsoDate } from "./seed-dates.ts";
-import { Field, IDENTIFIER, nearest } from "./seed-fields.ts";
+import { Field, IDENTIFIER } from "./seed-fields.ts";
 
 /**
  * The value generator's version. Every value is a function of (seed, generator version,
@@ -135,12 +135,7 @@ function generator(field: Field): number {
 function locales(field: Field | undefined): string[] {
   if (!field) return DEFAULT_LOCALES;
   const fix = "Write faker locales as a list, first wins, like [de, en] or [en_GB, en].";
-  const names = field.list(fix).map((item) => {
-    const name = item.text(fix);
-    if (FAKER_LOCALES.includes(name)) return name;
-    const hint = nearest(name, FAKER_LOCALES);
-    throw item.fail("is not one of faker's locales", hint ? `Did you mean "${hint}"? ${fix}` : fix);
-  });
+  const names = field.list(fix).map((item) => item.oneOf(FAKER_LOCALES, "is not one of faker's locales", fix));
   const twice = names.find((name, index) => names.indexOf(name) !== index);
   if (twice) throw field.fail(`lists "${twice}" twice`, "List each locale once.");
   return names;
