@@ -2,6 +2,8 @@ import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { DeployError, forInput, type Inputs, invalidInput, parseInteger, setSecret } from "@deploy/core";
 import {
+  DEFAULT_ALLOWED_ENVIRONMENTS,
+  DEFAULT_DENIED_ENVIRONMENTS,
   type GuardSettings,
   parseDatabaseUrl,
   parseSeedFile,
@@ -30,8 +32,9 @@ export interface Settings {
 export const DEFAULTS = {
   "output-format": "ndjson",
   reset: "none",
-  "allowed-environments": "stage, staging, test, dev, qa, preview",
-  "denied-environments": "production, prod, prd, live",
+  // The guard's own lists, so that the action and the package cannot drift apart.
+  "allowed-environments": DEFAULT_ALLOWED_ENVIRONMENTS.join(", "),
+  "denied-environments": DEFAULT_DENIED_ENVIRONMENTS.join(", "),
   "create-marker": "false",
   workers: "auto",
 } as const;
