@@ -1,10 +1,9 @@
 // Where the rehearsal seeds stage: a fresh PostgreSQL database when a server answers at
 // DEPLOY_TEST_DATABASE_URL or DATABASE_URL (schema.sql loaded, the guard's marker naming
 // stage, as an operator prepares a stage database once), else NDJSON files in a folder.
-import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { MARKER_TABLE } from "@deploy/mock-data";
-import pg from "pg";
+import { describeDatabaseUrl, writeMarker } from "@deploy/mock-data";
+import { type CreatedDatabase, createDatabase, withClient } from "../e2e/database-server.ts";
 
 const SCHEMA = new URL("../fixtures/seed/schema.sql", import.meta.url);
 
@@ -19,22 +18,6 @@ export interface SeedTarget {
   close(): Promise<void>;
 }
 
-async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-function withoutPassword(url: URL): string {
-  const copy = new URL(url.href);
-  copy.password = "";
-  return `${copy.protocol}//${copy.username ? `${copy.username}@` : ""}${copy.host}${copy.pathname}`;
-}
-
 export async function seedTarget(outputDirectory: string): Promise<SeedTarget> {
   const variable = process.env.DEPLOY_TEST_DATABASE_URL ? "DEPLOY_TEST_DATABASE_URL" : "DATABASE_URL";
   const server = process.env[variable];
@@ -44,33 +27,26 @@ export async function seedTarget(outputDirectory: string): Promise<SeedTarget> {
     close: async () => {},
   });
   if (!server) return files("DEPLOY_TEST_DATABASE_URL and DATABASE_URL are not set");
-  const name = `deploy_demo_${randomBytes(6).toString("hex")}`;
+  let database: CreatedDatabase;
   try {
-    await withClient(server, (client) => client.query(`CREATE DATABASE ${name}`));
+    database = await createDatabase(server, "deploy_demo", { connectTimeoutMs: 3000 });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return files(`no database could be created on the PostgreSQL server at ${variable}: ${message}`);
   }
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  const drop = () =>
-    withClient(server, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => {});
   try {
-    await withClient(url.href, async (client) => {
+    await withClient(database.url, async (client) => {
       await client.query(readFileSync(SCHEMA, "utf8"));
-      await client.query(
-        `CREATE TABLE ${MARKER_TABLE} (environment text PRIMARY KEY, created_at timestamptz NOT NULL DEFAULT now())`,
-      );
-      await client.query(`INSERT INTO ${MARKER_TABLE} (environment) VALUES ('stage')`);
+      await writeMarker(client, "stage");
     });
   } catch (error) {
-    await drop();
+    await database.drop();
     throw error;
   }
   return {
-    databaseUrl: url.href,
+    databaseUrl: database.url,
     outputDirectory,
-    describe: `PostgreSQL, a fresh database ${withoutPassword(url)} (schema.sql, marked as stage's), dropped at the end`,
-    close: drop,
+    describe: `PostgreSQL, a fresh database ${describeDatabaseUrl(database.url)} (schema.sql, marked as stage's), dropped at the end`,
+    close: database.drop,
   };
 }

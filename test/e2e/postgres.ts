@@ -1,9 +1,9 @@
 // A real PostgreSQL for seed-mock-data's tests: a fresh database per call, and ways to
 // look at one that do not go through the seeder (row counts and content hashes computed
 // by SQL), so that "the database is exactly as it was" is checked independently of it.
-import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import pg from "pg";
+import { createDatabase, withClient } from "./database-server.ts";
 
 /** The server .ci/run starts; a SUPERUSER login, so that tests can create databases. */
 const SERVER_URL = process.env.DEPLOY_TEST_DATABASE_URL;
@@ -25,15 +25,7 @@ export interface TableSnapshot {
 
 async function reachable(url: string | undefined): Promise<boolean> {
   if (!url) return false;
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
+  return withClient(url, async () => true, { connectTimeoutMs: 3000 }).catch(() => false);
 }
 
 /** True when DEPLOY_TEST_DATABASE_URL is set and answers. In CI both must hold. */
@@ -49,18 +41,15 @@ if (!postgresAvailable) {
 /** A new, empty database on the test server, dropped by `close()`. */
 export async function testDatabase(): Promise<TestDatabase> {
   if (!SERVER_URL) throw new Error("testDatabase: DEPLOY_TEST_DATABASE_URL is not set");
-  const name = `deploy_seed_${randomBytes(6).toString("hex")}`;
-  await onServer((client) => client.query(`CREATE DATABASE ${name}`));
-  const url = new URL(SERVER_URL);
-  url.pathname = `/${name}`;
-  const admin = new pg.Client({ connectionString: url.href });
+  const database = await createDatabase(SERVER_URL, "deploy_seed");
+  const admin = new pg.Client({ connectionString: database.url });
   await admin.connect();
   return {
-    url: url.href,
+    url: database.url,
     admin,
     async close() {
       await admin.end().catch(() => {});
-      await onServer((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      await database.drop();
     },
   };
 }
@@ -102,18 +91,4 @@ export async function queryRows<T extends pg.QueryResultRow>(
   values?: unknown[],
 ): Promise<T[]> {
   return withClient(url, async (client) => (await client.query<T>(sql, values)).rows);
-}
-
-async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
-function onServer<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  return withClient(SERVER_URL as string, fn);
 }

@@ -15,6 +15,7 @@ export {
 } from "./guard.ts";
 export { dataHash, type TableHasher, tableHasher } from "./hash.ts";
 export { type PlannedTable, planSeed, type SeedPlan } from "./plan.ts";
+export { writeMarker } from "./postgres.ts";
 export { type SeedRequest, type SeedResult, type SeedSink, seed } from "./seed.ts";
 export {
   type ColumnSpec,

@@ -105,11 +105,19 @@ async function guardOnServer(client: Client, load: PostgresLoad, state: { step: 
         );
   if (markerDecision(load.guard, load.environment, markers) === "pass") return false;
   state.step = "creating the marker";
+  await writeMarker(client, load.environment);
+  return true;
+}
+
+/**
+ * Marks the database as `environment`'s, the marker the guard asks for: what create-marker
+ * does, and what an operator (or the demo) does once to prepare a stage database.
+ */
+export async function writeMarker(client: Pick<Client, "query">, environment: string): Promise<void> {
   await client.query(
     `CREATE TABLE IF NOT EXISTS ${MARKER_TABLE} (environment text PRIMARY KEY, created_at timestamptz NOT NULL DEFAULT now())`,
   );
-  await client.query(`INSERT INTO ${MARKER_TABLE} (environment) VALUES ($1)`, [load.environment]);
-  return true;
+  await client.query(`INSERT INTO ${MARKER_TABLE} (environment) VALUES ($1)`, [environment]);
 }
 
 /**
