@@ -3,13 +3,14 @@
 // a test of that client or of the action does not check it against itself.
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash, randomUUID } from "node:crypto";
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { poll, systemClock } from "@deploy/core";
+import { systemTools } from "../../actions/build-image/src/process.ts";
 
 export interface TestRegistry {
   /** 127.0.0.1:port */
@@ -28,17 +29,7 @@ export interface Credentials {
 export const TEST_LOGIN: Credentials = { username: "deploy-test", password: "deploy-test-password" };
 const HTPASSWD = fileURLToPath(new URL("../fixtures/registry/htpasswd", import.meta.url));
 
-function onPath(program: string): boolean {
-  return (process.env.PATH ?? "").split(path.delimiter).some((dir) => {
-    try {
-      accessSync(path.join(dir, program), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
-
+const { onPath } = systemTools();
 export const registryAvailable = onPath("docker-registry");
 export const buildahAvailable = onPath("buildah");
 
