@@ -1,4 +1,12 @@
-import { type BakeRequest, parseBaseImage, readRecipe, refuseAwsManagedKeys, renderAmiName, TAG } from "@deploy/aws";
+import {
+  type BakeRequest,
+  kmsKey,
+  parseBaseImage,
+  readRecipe,
+  refuseAwsManagedKeys,
+  renderAmiName,
+  TAG,
+} from "@deploy/aws";
 import {
   forInput,
   type Inputs,
@@ -47,10 +55,6 @@ const SECURITY_GROUP = /^sg-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 const PROFILE_NAME = /^[\w+=,.@-]{1,128}$/;
 const PROFILE_ARN = /^arn:aws[\w-]*:iam::\d{12}:instance-profile\/[\w+=,.@/-]{1,128}$/;
 const ACCOUNT_ID = /^\d{12}$/;
-const KMS_KEY =
-  /^(?:mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|alias\/[\w/-]{1,250})$/;
-const KMS_ARN =
-  /^arn:aws[\w-]*:kms:([a-z0-9-]+):\d{12}:(?:key\/(?:mrk-[0-9a-f]{32}|[0-9a-f-]{36})|alias\/[\w/-]{1,250})$/;
 // AWS's characters for tag keys and values (letters, digits, spaces and _ . : / = + - @).
 const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 const BAKE_KEY_PLACEHOLDER = /\{\{\s*bake-key\s*\}\}/;
@@ -301,9 +305,8 @@ function readKmsKeys(inputs: Inputs, encrypt: boolean, regions: string[]): Recor
 
 /** The region of a key ARN, undefined for an id or alias; a malformed key fails. */
 function keyRegion(key: string, got: string): string | undefined {
-  const arn = KMS_ARN.exec(key);
-  if (arn) return arn[1];
-  if (KMS_KEY.test(key)) return undefined;
+  const parsed = kmsKey(key);
+  if (parsed) return parsed.region;
   throw invalidInput(
     "kms-key-id",
     got,

@@ -1,3 +1,4 @@
+import { kmsKey } from "@deploy/aws";
 import {
   DeployError,
   forInput,
@@ -54,8 +55,6 @@ const ACCOUNT_ID = /^\d{12}$/;
 const MAX_AGE_MS = 365 * 24 * 3_600_000;
 /** GitHub's limit on an environment's name. */
 const MAX_ENVIRONMENT = 255;
-const KMS_KEY =
-  /^(?:mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|alias\/[\w/-]{1,250}|arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:(?:key|alias)\/[\w/-]+)$/;
 
 export function readSettings(inputs: Inputs, run: RunContext, env: NodeJS.ProcessEnv = process.env): Settings {
   const from = readEnvironment(inputs, "from-environment", DEFAULTS["from-environment"]);
@@ -173,12 +172,13 @@ function readKmsKeys(inputs: Inputs, regions: string[]): Record<string, string> 
         `Give keys for ${regions.join(", ")} only (region and copy-to-regions).`,
       );
     }
-    const arnRegion = /^arn:aws[\w-]*:kms:([a-z0-9-]+):/.exec(key)?.[1];
-    if (!KMS_KEY.test(key) || (arnRegion !== undefined && arnRegion !== region)) {
+    const parsed = kmsKey(key);
+    const keyRegion = parsed?.region;
+    if (!parsed || (keyRegion !== undefined && keyRegion !== region)) {
       throw invalidInput(
         "kms-key-id",
         line,
-        arnRegion !== undefined && KMS_KEY.test(key) ? `gives ${region} a key of ${arnRegion}` : "is not a KMS key",
+        keyRegion !== undefined ? `gives ${region} a key of ${keyRegion}` : "is not a KMS key",
         `Give ${region} a key id, an alias (alias/name) or a key ARN of ${region}.`,
       );
     }

@@ -18,6 +18,7 @@ export type * from "./bake/types.ts";
 export { type AwsClients, awsClients, MAX_ATTEMPTS, resetAwsClients } from "./clients.ts";
 export { describeGroup, groupInfo } from "./group.ts";
 export { checkImage, IMAGE_VISIBLE_WITHIN_MS, type ImageInfo } from "./images.ts";
+export { kmsKey } from "./kms.ts";
 export {
   createTemplateVersion,
   type NewTemplateVersion,
