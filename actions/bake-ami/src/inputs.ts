@@ -1,5 +1,6 @@
 import {
   type BakeRequest,
+  isAccountId,
   kmsKey,
   parseBaseImage,
   readRecipe,
@@ -54,7 +55,6 @@ const SUBNET = /^subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 const SECURITY_GROUP = /^sg-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 const PROFILE_NAME = /^[\w+=,.@-]{1,128}$/;
 const PROFILE_ARN = /^arn:aws[\w-]*:iam::\d{12}:instance-profile\/[\w+=,.@/-]{1,128}$/;
-const ACCOUNT_ID = /^\d{12}$/;
 // AWS's characters for tag keys and values (letters, digits, spaces and _ . : / = + - @).
 const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 const BAKE_KEY_PLACEHOLDER = /\{\{\s*bake-key\s*\}\}/;
@@ -95,7 +95,7 @@ export async function readSettings(
   const shareWithAccounts = [
     ...new Set(
       inputs.list("share-with-accounts", {
-        validate: (id) => (ACCOUNT_ID.test(id) ? undefined : 'Write 12-digit AWS account ids, like "123456789012".'),
+        validate: (id) => (isAccountId(id) ? undefined : 'Write 12-digit AWS account ids, like "123456789012".'),
       }),
     ),
   ];

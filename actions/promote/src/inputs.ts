@@ -1,4 +1,4 @@
-import { kmsKey } from "@deploy/aws";
+import { isAccountId, kmsKey } from "@deploy/aws";
 import {
   DeployError,
   forInput,
@@ -50,7 +50,6 @@ export const DEFAULTS = {
 
 const SHA = /^[0-9a-f]{40}$/;
 const SHORT_SHA = /^[0-9a-f]{7,39}$/;
-const ACCOUNT_ID = /^\d{12}$/;
 /** The longest max-age: a year. */
 const MAX_AGE_MS = 365 * 24 * 3_600_000;
 /** GitHub's limit on an environment's name. */
@@ -83,7 +82,7 @@ export function readSettings(inputs: Inputs, run: RunContext, env: NodeJS.Proces
     (r) => r !== region,
   );
   const targetAccount = inputs.string("target-account", {
-    validate: (id) => (ACCOUNT_ID.test(id) ? undefined : 'Write a 12-digit AWS account id, like "210987654321".'),
+    validate: (id) => (isAccountId(id) ? undefined : 'Write a 12-digit AWS account id, like "210987654321".'),
   });
   const kmsKeyIds = readKmsKeys(inputs, [region, ...copyToRegions]);
   const requiredChecks = [

@@ -12,7 +12,7 @@ export { type AmiNameVars, type BakedImage, findBakedImage, renderAmiName } from
 export { type ImageWait, imageSnapshots, isEncrypted, waitForImage } from "./bake/image-wait.ts";
 export { readRecipe } from "./bake/recipe.ts";
 export { checkRecipeEnv, TAIL_LINES } from "./bake/recipe-run.ts";
-export { accountIds, refuseAwsManagedKeys, shareImage } from "./bake/share.ts";
+export { accountIds, isAccountId, refuseAwsManagedKeys, shareImage } from "./bake/share.ts";
 export { type SweepOptions, type Swept, sweepRun } from "./bake/sweep.ts";
 export type * from "./bake/types.ts";
 export { type AwsClients, awsClients, MAX_ATTEMPTS, resetAwsClients } from "./clients.ts";

@@ -11,6 +11,11 @@ import type { AwsClients } from "../clients.ts";
 import { imageSnapshots } from "./image-wait.ts";
 
 const ACCOUNT_ID = /^\d{12}$/;
+
+/** An AWS account id: 12 digits. */
+export function isAccountId(id: string): boolean {
+  return ACCOUNT_ID.test(id);
+}
 /** The AWS managed EBS key, by alias name or alias ARN. */
 const AWS_MANAGED_KEY = /(?:^|:)alias\/aws\/ebs$/;
 
@@ -19,7 +24,7 @@ const AWS_MANAGED_KEY = /(?:^|:)alias\/aws\/ebs$/;
  * change; this guards the API calls against a caller that did not.
  */
 export function accountIds(accounts: readonly string[]): string[] {
-  const bad = accounts.filter((a) => !ACCOUNT_ID.test(a));
+  const bad = accounts.filter((a) => !isAccountId(a));
   if (bad.length > 0) {
     throw new DeployError({
       what: `Cannot share AMIs with ${bad.map((a) => `"${a}"`).join(", ")}.`,
