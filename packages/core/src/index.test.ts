@@ -5,12 +5,14 @@ describe("@deploy/core", () => {
   it("exports the public API", () => {
     expect(Object.keys(core).sort()).toEqual(
       [
+        "CLOCK_ENV",
         "CancelledError",
         "DeployError",
         "MAX_PROGRESS_INTERVAL_MS",
         "SummaryBuilder",
         "actionsLogger",
         "cancellationSignal",
+        "clockFromEnv",
         "createInputs",
         "deployErrorFrom",
         "deployErrorOf",
@@ -45,6 +47,7 @@ describe("@deploy/core", () => {
         "runContext",
         "runStep",
         "saveState",
+        "scaledClock",
         "seededRandom",
         "setOutput",
         "setSecret",

@@ -1,5 +1,5 @@
 export { CancelledError, cancellationSignal, isCancellation, type SignalSource } from "./cancellation.ts";
-export { type Clock, systemClock } from "./clock.ts";
+export { CLOCK_ENV, type Clock, clockFromEnv, scaledClock, systemClock } from "./clock.ts";
 export { type RunContext, runContext } from "./context.ts";
 export { type Duration, type DurationOptions, formatDuration, parseDuration } from "./duration.ts";
 export { DeployError, type DeployErrorDetails, isDeployError } from "./errors.ts";

@@ -1,4 +1,4 @@
-import { type Clock, virtualClock as coreVirtualClock } from "@deploy/core";
+import { type Clock, scaledClock as coreScaledClock, virtualClock as coreVirtualClock } from "@deploy/core";
 
 /**
  * The simulator's clock. Two modes, one interface:
@@ -23,31 +23,12 @@ export function virtualClock(start = Date.parse("2026-11-26T10:00:00Z")): SimClo
   return Object.assign(coreVirtualClock(start), { mode: "virtual" as const });
 }
 
-export function scaledClock(speed: number, start = Date.now()): SimClock {
-  if (!(speed > 0)) throw new Error(`speed must be a positive number, got ${speed}`);
-  const realStart = Date.now();
-  return {
-    mode: "scaled",
-    now: () => start + (Date.now() - realStart) * speed,
-    advance() {
+/** `@deploy/core`'s scaled clock, which a step's `clockFromEnv` rebuilds from the same speed and origin. */
+export function scaledClock(speed: number, origin?: number): SimClock {
+  return Object.assign(coreScaledClock(speed, origin), {
+    mode: "scaled" as const,
+    advance(): never {
       throw new Error("a scaled clock follows the wall clock; it cannot be advanced by hand");
     },
-    sleep(ms, signal) {
-      return new Promise<void>((resolve, reject) => {
-        if (signal?.aborted) return reject(signal.reason);
-        const timer = setTimeout(
-          () => {
-            signal?.removeEventListener("abort", onAbort);
-            resolve();
-          },
-          Math.max(0, ms / speed),
-        );
-        const onAbort = () => {
-          clearTimeout(timer);
-          reject(signal?.reason);
-        };
-        signal?.addEventListener("abort", onAbort, { once: true });
-      });
-    },
-  };
+  });
 }
