@@ -23,9 +23,16 @@ export const systemClock: Clock = { now: wallClock, sleep: (ms, signal) => timer
  */
 export function scaledClock(speed: number, originMs = wallClock()): Clock {
   if (!(speed > 0)) throw new Error(`speed must be a positive number, got ${speed}`);
+  const now = () => originMs + (wallClock() - originMs) * speed;
   return {
-    now: () => originMs + (wallClock() - originMs) * speed,
-    sleep: (ms, signal) => timerSleep(ms / speed, signal),
+    now,
+    // A timer may fire a real millisecond early, which is `speed` scaled ones: sleep on
+    // until the scaled time is due, so that a waiter never wakes before its deadline.
+    async sleep(ms, signal) {
+      const due = now() + ms;
+      do await timerSleep(Math.max(1, (due - now()) / speed), signal);
+      while (now() < due);
+    },
   };
 }
 

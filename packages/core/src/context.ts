@@ -1,4 +1,18 @@
+import type { Clock } from "./clock.ts";
 import { DeployError } from "./errors.ts";
+import type { Logger } from "./logger.ts";
+
+/**
+ * What every domain function of the suite is given, in the actions, the tests and the demo
+ * alike: the one clock (no other reading of time), the step's cancellation, its log, and the
+ * run that names what it creates. `@deploy/aws` adds the AWS clients of each region.
+ */
+export interface Context {
+  readonly clock: Clock;
+  readonly signal: AbortSignal;
+  readonly logger: Logger;
+  readonly run: RunContext;
+}
 
 /**
  * The workflow run a step belongs to, read from the runner's `GITHUB_*` variables. It

@@ -1,6 +1,17 @@
+export {
+  type Action,
+  type ActionDefinition,
+  defineAction,
+  type MainStep,
+  type PostStep,
+  type SavedState,
+  type StateSlot,
+  type StepPhase,
+  slot,
+} from "./action.ts";
 export { CancelledError, cancellationSignal, isCancellation, type SignalSource } from "./cancellation.ts";
 export { CLOCK_ENV, type Clock, clockFromEnv, scaledClock, systemClock } from "./clock.ts";
-export { type RunContext, runContext } from "./context.ts";
+export { type Context, type RunContext, runContext } from "./context.ts";
 export { type Duration, type DurationOptions, formatDuration, parseDuration } from "./duration.ts";
 export { DeployError, type DeployErrorDetails, isDeployError } from "./errors.ts";
 export {
@@ -24,7 +35,7 @@ export {
   poll,
 } from "./poller.ts";
 export { REGION_CODE, readRegion, regionCode } from "./region.ts";
-export { actionsLogger, failureMessage, getState, runStep, saveState, setOutput } from "./runner.ts";
+export { actionsLogger, failureMessage, setOutput } from "./runner.ts";
 export { looksLikeSecretName, maskSecrets, redact, setSecret } from "./secrets.ts";
 export { link, SummaryBuilder, summary } from "./summary.ts";
 export {

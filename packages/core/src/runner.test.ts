@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from "vitest";
 import { CancelledError } from "./cancellation.ts";
 import { DeployError } from "./errors.ts";
-import { actionsLogger, failureMessage, getState, runStep, saveState, setOutput } from "./runner.ts";
+import { actionsLogger, failureMessage, setOutput } from "./runner.ts";
 import { setSecret } from "./secrets.ts";
 import { deployErrorFrom } from "./testing.ts";
 
@@ -57,36 +57,6 @@ describe("setOutput", () => {
       code: "SecretInOutput",
     });
     expect(outputs()).toEqual({});
-  });
-});
-
-describe("saveState and getState", () => {
-  it("save JSON that the post step reads back typed", () => {
-    const state = fileCommand("GITHUB_STATE");
-    saveState("green-asg", { name: "shop-green", created: true });
-    saveState("instance-refresh-id", "ir-123");
-    const saved = state();
-    expect(saved).toEqual({ "green-asg": '{"name":"shop-green","created":true}', "instance-refresh-id": '"ir-123"' });
-
-    // The runner hands saved state to the post step as STATE_<name>.
-    for (const [name, value] of Object.entries(saved)) vi.stubEnv(`STATE_${name}`, value);
-    expect(getState<{ name: string; created: boolean }>("green-asg")).toEqual({ name: "shop-green", created: true });
-    expect(getState<string>("instance-refresh-id")).toBe("ir-123");
-  });
-
-  it("gives undefined for state that was never saved", () => {
-    expect(getState("never-saved")).toBeUndefined();
-  });
-
-  it("fails clearly on state that is not JSON, redacting secrets", () => {
-    setSecret("state-secret-9");
-    vi.stubEnv("STATE_broken", "not json state-secret-9");
-    expect(deployErrorFrom(() => getState("broken"))).toMatchObject({
-      what: 'State "broken" is not valid JSON.',
-      why: 'Got "not json ***".',
-      fix: "Save state with saveState from @deploy/core, which writes JSON.",
-      code: "InvalidState",
-    });
   });
 });
 
@@ -150,35 +120,5 @@ describe("failureMessage", () => {
   it("redacts secrets", () => {
     setSecret("failure-secret-8");
     expect(failureMessage(new Error("bad failure-secret-8"))).toBe("Unexpected error: bad ***");
-  });
-});
-
-describe("runStep", () => {
-  it("hands main the cancellation signal and leaves a successful step alone", async () => {
-    let received: unknown;
-    await runStep(async (signal) => {
-      received = signal;
-    });
-    expect(received).toBeInstanceOf(AbortSignal);
-    expect((received as AbortSignal).aborted).toBe(false);
-    expect(process.exitCode).toBeUndefined();
-  });
-
-  it("fails the step with the error's what, why and fix, and the stack in the debug log", async () => {
-    await runStep(async () => {
-      throw new DeployError({ what: "What.", why: "Why.", fix: "Fix." });
-    });
-    expect(process.exitCode).toBe(1);
-    const out = written();
-    expect(out).toContain("::error::What.%0AWhy.%0AFix.\n");
-    expect(out).toMatch(/::debug::DeployError: What\. Why\. Fix\.%0A\s+at /);
-  });
-
-  it("reports a cancellation like any other failure", async () => {
-    await runStep(async () => {
-      throw new CancelledError("SIGINT");
-    });
-    expect(process.exitCode).toBe(1);
-    expect(written()).toContain("::error::The step was cancelled.%0AThe runner sent SIGINT.%0A");
   });
 });
