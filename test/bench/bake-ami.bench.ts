@@ -10,8 +10,8 @@
  *
  * Run: node scripts/node24.mjs test/bench/bake-ami.bench.ts (or pnpm bench bake-ami)
  */
-import { type BakeRequest, type BakeResult, bake, resetAwsClients } from "@deploy/aws";
-import { memoryLogger } from "@deploy/core";
+import { type BakeRequest, type BakeResult, bake, withAws } from "@deploy/aws";
+import { memoryLogger, testRunContext } from "@deploy/core";
 import { isMutating, startSimulator } from "@deploy/sim";
 
 const REGION = "eu-west-1";
@@ -68,15 +68,14 @@ const SCENARIOS: Scenario[] = [
 async function run(request: BakeRequest): Promise<{ fresh: Measure; again: Measure }> {
   const sim = await startSimulator({ world: { timings: AWS_TIMINGS } });
   Object.assign(process.env, sim.env());
-  resetAwsClients();
   const measure = async (): Promise<Measure> => {
     sim.world.calls.reset();
-    const ctx = {
+    const ctx = withAws({
       clock: sim.world.clock,
       signal: new AbortController().signal,
       logger: memoryLogger(),
-      run: { commit: "a".repeat(40), runId: "1", runAttempt: "1" },
-    };
+      run: testRunContext({ commit: "a".repeat(40), runId: "1", runAttempt: "1" }),
+    });
     const simulatedStart = sim.world.clock.now();
     const realStart = performance.now();
     const result = await bake(ctx, request);
@@ -92,7 +91,6 @@ async function run(request: BakeRequest): Promise<{ fresh: Measure; again: Measu
   try {
     return { fresh: await measure(), again: await measure() };
   } finally {
-    resetAwsClients();
     await sim.close();
   }
 }

@@ -7,8 +7,8 @@
  *
  * Run: node scripts/node24.mjs test/bench/rolling-replace.bench.ts (or pnpm bench rolling-replace)
  */
-import { awsClients, executeRollout, planRollout, type RolloutRequest, resetAwsClients } from "@deploy/aws";
-import { memoryLogger } from "@deploy/core";
+import { executeRollout, planRollout, type RolloutRequest, withAws } from "@deploy/aws";
+import { memoryLogger, testRunContext } from "@deploy/core";
 import { startSimulator } from "@deploy/sim";
 
 const REGION = "eu-west-1";
@@ -47,17 +47,16 @@ async function measure(instances: number): Promise<Measure> {
     },
   });
   Object.assign(process.env, sim.env());
-  resetAwsClients();
   try {
-    const ctx = {
-      clients: awsClients(REGION),
+    const ctx = withAws({
       clock: sim.world.clock,
       signal: new AbortController().signal,
       logger: memoryLogger(),
-      run: { commit: "a".repeat(40), runId: "1", runAttempt: "1" },
-    };
+      run: testRunContext({ commit: "a".repeat(40), runId: "1", runAttempt: "1" }),
+    });
     // 90 % min healthy: batches of 1 and of 20, ten batches either way.
     const request: RolloutRequest = {
+      region: REGION,
       groupName: "web",
       imageId: "ami-0a1b2c3d4e5f60002",
       strategy: "rolling",
@@ -83,7 +82,6 @@ async function measure(instances: number): Promise<Measure> {
       realMs,
     };
   } finally {
-    resetAwsClients();
     await sim.close();
   }
 }

@@ -65,9 +65,9 @@ describe("bake-ami cancelled", () => {
 
       expect(run.main.outcome).toBe("cancelled");
       expect(run.main.log.some((line) => line.text.startsWith(`Bake phase ${phase}:`))).toBe(true);
-      expect(run.state.finished).toBeUndefined();
+      expect(run.state["deploy-phase"]).toBe("changing");
       // A cancellation is not a timeout: nothing is handed over, the pending AMI is swept.
-      expect(run.state["handed-over"]).toBeUndefined();
+      expect(run.state.handedOver).toBeUndefined();
       expect(JSON.parse(run.state.regions ?? "[]")).toEqual([REGION, COPY_REGION]);
       const created = JSON.parse(run.state.created ?? "[]") as { kind: string }[];
       expect(created[0]).toMatchObject({ kind: "instance", region: REGION, instanceId: expect.stringMatching(/^i-/) });

@@ -32,7 +32,7 @@ describe("bake-ami timed out while imaging, then retried", () => {
     const [pending, ...others] = images();
     expect(others).toEqual([]);
     expect(errors(first)).toContain(`AMI ${pending?.id} was not available before the timeout.`);
-    expect(JSON.parse(first.state["handed-over"] ?? "[]")).toEqual([pending?.id]);
+    expect(JSON.parse(first.state.handedOver ?? "[]")).toEqual([pending?.id]);
     // The post step kept it, pending, with its bake key; the builder is gone.
     expect(first.post?.outcome).toBe("success");
     expect(pending).toMatchObject({ state: "pending" });

@@ -92,7 +92,7 @@ describe("bake-ami", () => {
     expect(run.summary).toContain(`| ${REGION} | [${out.amiId}](https://${REGION}.console.aws.amazon.com/`);
     expect(run.summary).toContain(`[Workflow run](${RUN_URL})`);
     // The post step found the step finished: nothing to sweep.
-    expect(run.state.finished).toBe("true");
+    expect(run.state["deploy-phase"]).toBe("reported");
     expect(run.post?.outcome).toBe("success");
     expect(run.post?.summary).toBe("");
   });
@@ -164,7 +164,7 @@ describe("bake-ami", () => {
     expect(message).not.toContain("line 1\n");
     expect(leftovers()).toEqual({ instances: [], pendingImages: [] });
     expect(images()).toEqual([]);
-    expect(run.state.finished).toBeUndefined();
+    expect(run.state["deploy-phase"]).toBe("changing");
     expect(run.post?.outcome).toBe("success");
     expect(run.post?.summary).toContain("the bake did not finish");
   });

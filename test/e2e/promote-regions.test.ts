@@ -83,7 +83,7 @@ describe("promote to another region and account", () => {
     });
 
     expect(run.main.outcome).toBe("cancelled");
-    expect(run.state.finished).toBeUndefined();
+    expect(run.state["deploy-phase"]).toBe("changing");
     expect(JSON.parse(run.state.regions ?? "[]")).toEqual([OTHER_REGION]);
     const [created] = JSON.parse(run.state.created ?? "[]") as { imageId: string }[];
     expect(created?.imageId).toMatch(/^ami-/);

@@ -68,7 +68,7 @@ describe("promote", () => {
     expect(run.main.annotations.filter((a) => a.level === "warning")).toEqual([]);
     expect(run.maskedLog("main")).not.toContain(TOKEN);
     // Nothing left for the post step.
-    expect(run.state.finished).toBe("true");
+    expect(run.state["deploy-phase"]).toBe("reported");
     expect(run.post?.summary ?? "").toBe("");
   });
 

@@ -23,7 +23,7 @@ async function cancelled(onCancel: string) {
   expect(run.main.outcome).toBe("cancelled");
   expect(run.post?.outcome).toBe("success");
   expect(JSON.parse(run.state.rollout ?? "null")).toMatchObject({ strategy: "rolling", newVersion: "2" });
-  expect(run.state.finished).toBeUndefined();
+  expect(run.state["deploy-phase"]).toBe("changing");
   expect(run.summary).toContain(`on-cancel is **${onCancel}**`);
   const id = JSON.parse(run.state.deployment ?? "{}").id as number;
   const statuses = await github<{ state: string }[]>(sim, `/repos/${REPOSITORY}/deployments/${id}/statuses`);

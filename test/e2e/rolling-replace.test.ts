@@ -66,7 +66,7 @@ describe("rolling-replace (rolling)", () => {
       versions: { [`${TEMPLATE}:2`]: 4 },
     });
     expect(refreshStatuses(sim)).toEqual(["Successful"]);
-    expect(run.state.finished).toBe("true");
+    expect(run.state["deploy-phase"]).toBe("reported");
     // The summary: before and after, the timeline as a Mermaid chart, links.
     expect(run.summary).toContain("| Launch template version | 1 | 2 |");
     expect(run.summary).toMatch(/```mermaid\ngantt\n/);
@@ -97,7 +97,7 @@ describe("rolling-replace (rolling)", () => {
       `/repos/${REPOSITORY}/deployments/${run.outputs["deployment-id"]}/statuses`,
     );
     expect(statuses.map((s) => s.state)).toEqual(["failure", "in_progress"]);
-    expect(run.state.finished).toBe("true");
+    expect(run.state["deploy-phase"]).toBe("reported");
   });
 
   it("records the deployment with the release as payload, in_progress then success", async () => {

@@ -69,8 +69,9 @@ const MAX_ROOT_GIB = 16_384;
 export async function readSettings(
   inputs: Inputs,
   run: RunContext,
-  env: NodeJS.ProcessEnv = process.env,
-  now = new Date(),
+  env: NodeJS.ProcessEnv,
+  /** When the step runs, for the AMI name's {{date}}. */
+  now: Date,
 ): Promise<Settings> {
   const region = readRegion(inputs, "which region to bake the AMI in", env);
   const base = parseBaseImage(inputs.string("base-ami", { required: true }));

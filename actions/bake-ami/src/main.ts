@@ -1,6 +1,6 @@
-import { type BakePhase, bake, type CreatedResource, stepContext } from "@deploy/aws";
-import { actionsLogger, inputs, isCancellation, isDeployError, runContext, saveState, systemClock } from "@deploy/core";
-
+import { type BakePhase, bake, type CreatedResource, forCommit } from "@deploy/aws";
+import { isCancellation, isDeployError } from "@deploy/core";
+import { action } from "./action.ts";
 import { readSettings } from "./inputs.ts";
 import { bakedRelease, setBakeOutputs } from "./outputs.ts";
 import { bakeSummary, PHASE_LINES } from "./summary.ts";
@@ -8,44 +8,40 @@ import { bakeSummary, PHASE_LINES } from "./summary.ts";
 /**
  * The main step: read and check every input, then bake (or reuse), copy and share, and
  * report. The regions are saved before the first AWS call and every resource the moment
- * it exists, so that the post step can sweep what a cancelled or failed bake left;
- * "finished" is saved last, when nothing is left for it to sweep.
+ * it exists, so that the post step can sweep what a cancelled or failed bake left; once the
+ * bake has settled there is nothing left for it to sweep.
  */
-export async function run(signal: AbortSignal): Promise<void> {
-  const started = systemClock.now();
-  const logger = actionsLogger();
-  const runCtx = runContext();
-  const settings = await readSettings(inputs, runCtx);
-  saveState("regions", settings.regions);
+export const run = action.main(async (step) => {
+  const { ctx } = step;
+  const settings = await readSettings(step.inputs, ctx.run, process.env, new Date(ctx.clock.now()));
+  step.save("regions", settings.regions);
+  step.reach("changing");
 
   const created: CreatedResource[] = [];
-  const ctx = stepContext(runCtx, settings.commit, signal, logger, {
-    onCreated: (resource) => {
+  const bakeCtx = {
+    ...forCommit(ctx, settings.commit),
+    onCreated: (resource: CreatedResource) => {
       created.push(resource);
-      saveState("created", created);
+      step.save("created", created);
     },
-    onPhase: (phase: BakePhase) => logger.info(PHASE_LINES[phase]),
+    onPhase: (phase: BakePhase) => ctx.logger.info(PHASE_LINES[phase]),
+  };
+  const result = await bake(bakeCtx, settings.request).catch((error: unknown) => {
+    // A bake that ran out of time leaves the images it was making to AWS, which finishes
+    // them, so that a retry finds them by their bake key instead of baking again: the post
+    // step must not sweep them. A cancellation, or any other failure, leaves them to the sweep.
+    if (isDeployError(error) && error.code === "Timeout" && !isCancellation(error)) {
+      step.save(
+        "handedOver",
+        created.flatMap((r) => (r.kind === "image" ? [r.imageId] : [])),
+      );
+    }
+    throw error;
   });
-  const result = await bake(ctx, settings.request).catch((error: unknown) => handOverOnTimeout(error, created));
+  step.reach("settled");
 
-  const release = bakedRelease(settings, runCtx, result, new Date());
-  const durationMs = systemClock.now() - started;
+  const release = bakedRelease(ctx, settings, result);
+  const durationMs = step.elapsedMs();
   setBakeOutputs(result, release, settings.request.region, durationMs);
-  await bakeSummary(result, settings, runCtx, durationMs).write();
-  saveState("finished", true);
-}
-
-/**
- * A bake that ran out of time leaves the images it was making to AWS, which finishes them,
- * so that a retry finds them by their bake key instead of baking again: the post step must
- * not sweep them. A cancellation, or any other failure, leaves them to the sweep.
- */
-function handOverOnTimeout(error: unknown, created: readonly CreatedResource[]): never {
-  if (isDeployError(error) && error.code === "Timeout" && !isCancellation(error)) {
-    saveState(
-      "handed-over",
-      created.flatMap((r) => (r.kind === "image" ? [r.imageId] : [])),
-    );
-  }
-  throw error;
-}
+  await bakeSummary(result, settings, ctx.run, durationMs).write();
+});

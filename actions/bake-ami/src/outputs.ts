@@ -1,5 +1,5 @@
 import type { BakeResult } from "@deploy/aws";
-import { type RunContext, setOutput } from "@deploy/core";
+import { type Context, setOutput } from "@deploy/core";
 import { formatRelease, type Release, releaseOf } from "@deploy/release";
 import type { Settings } from "./inputs.ts";
 
@@ -7,9 +7,9 @@ import type { Settings } from "./inputs.ts";
  * The release that goes on to rolling-replace and promote: the given one with this bake's
  * AMIs and key, or a new release of the run's commit.
  */
-export function bakedRelease(settings: Settings, run: RunContext, result: BakeResult, now: Date): Release {
+export function bakedRelease(ctx: Pick<Context, "run" | "clock">, settings: Settings, result: BakeResult): Release {
   const { image } = settings.request;
-  if (!settings.release) return releaseOf(run, { amis: result.amis, image, bakeKey: result.bakeKey }, now);
+  if (!settings.release) return releaseOf(ctx, { amis: result.amis, image, bakeKey: result.bakeKey });
   return {
     ...settings.release,
     ...(image !== undefined && { image }),

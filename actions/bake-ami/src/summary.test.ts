@@ -1,5 +1,5 @@
 import type { BakeResult } from "@deploy/aws";
-import { testRunContext } from "@deploy/core";
+import { testRunContext, virtualClock } from "@deploy/core";
 import { parseRelease } from "@deploy/release";
 import { describe, expect, it } from "vitest";
 import type { Settings } from "./inputs.ts";
@@ -130,10 +130,10 @@ describe("sweepSummary", () => {
 });
 
 describe("bakedRelease", () => {
-  const now = new Date("2026-11-26T10:00:00Z");
+  const ctx = { run: RUN, clock: virtualClock(Date.parse("2026-11-26T10:00:00Z")) };
 
   it("makes a release of the run's commit without a release input", () => {
-    expect(bakedRelease(settings(undefined, IMAGE), RUN, RESULT, now)).toEqual({
+    expect(bakedRelease(ctx, settings(undefined, IMAGE), RESULT)).toEqual({
       schema: 1,
       commit: RUN.commit,
       repository: RUN.repository,
@@ -155,7 +155,7 @@ describe("bakedRelease", () => {
       createdAt: "2026-11-25T09:00:00Z",
       run: { id: 4200, attempt: 1, url: "https://github.com/acme/shop/actions/runs/4200" },
     });
-    expect(bakedRelease(settings(given, IMAGE), RUN, RESULT, now)).toEqual({
+    expect(bakedRelease(ctx, settings(given, IMAGE), RESULT)).toEqual({
       ...given,
       amis: { ...AMIS, "ap-south-1": "ami-00000000000000002" },
       bakeKey: KEY,

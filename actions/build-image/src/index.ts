@@ -1,4 +1,3 @@
-import { runStep } from "@deploy/core";
 import { run } from "./main.ts";
 
-await runStep(run);
+await run();

@@ -1,4 +1,4 @@
-import { actionsLogger, DeployError, inputs, type Logger, runContext, systemClock } from "@deploy/core";
+import { DeployError, defineAction, type Logger } from "@deploy/core";
 import { type BuildPlan, build } from "./builders.ts";
 import { isLoopbackRegistry } from "./image-name.ts";
 import { readSettings, type Settings } from "./inputs.ts";
@@ -13,11 +13,10 @@ import { imageSummary } from "./summary.ts";
  * exists, then skip (returning the digest it has) or build and push, and report the digest
  * the registry serves. A tag is never pushed twice.
  */
-export async function run(signal: AbortSignal): Promise<void> {
-  const started = systemClock.now();
-  const logger = actionsLogger();
-  const runCtx = runContext();
-  const settings = await readSettings(inputs, runCtx, systemTools());
+export const run = defineAction({ state: {} }).main(async (step) => {
+  const { ctx } = step;
+  const { logger, signal } = ctx;
+  const settings = await readSettings(step.inputs, ctx.run, systemTools());
   const { image, tag } = settings;
   const registry = registryClient(image.registry);
 
@@ -33,17 +32,17 @@ export async function run(signal: AbortSignal): Promise<void> {
       labels: await servedLabels(registry, settings, existing, logger, signal),
     };
   } else {
-    const labels = imageLabels(runCtx, settings.labels, new Date(started));
+    const labels = imageLabels(ctx.run, settings.labels, new Date(ctx.clock.now()));
     const digest = await buildAndPush(settings, labels, registry, logger, signal);
     outcome = { skipped: false, ...(digest !== undefined && { digest }), labels };
   }
 
-  const durationMs = systemClock.now() - started;
+  const durationMs = step.elapsedMs();
   const byDigest = imageByDigest(settings, outcome);
-  const release = byDigest === undefined ? undefined : imageRelease(runCtx, byDigest, new Date());
+  const release = byDigest === undefined ? undefined : imageRelease(ctx, byDigest);
   setImageOutputs(settings, outcome, release, durationMs);
-  await imageSummary(settings, outcome, runCtx, durationMs).write();
-}
+  await imageSummary(settings, outcome, ctx.run, durationMs).write();
+});
 
 /** Builds, pushes, and returns the digest the registry serves for the tag once pushed. */
 async function buildAndPush(

@@ -1,4 +1,4 @@
-import { DeployError, type RunContext, setOutput } from "@deploy/core";
+import { type Context, DeployError, type RunContext, setOutput } from "@deploy/core";
 import { formatRelease, type Release, releaseOf } from "@deploy/release";
 import type { Settings } from "./inputs.ts";
 
@@ -29,8 +29,8 @@ export function tagExists(settings: Settings, digest: string): DeployError {
 }
 
 /** The release record: this run's commit with the image by digest, for bake-ami. */
-export function imageRelease(run: RunContext, image: string, now: Date): Release {
-  return releaseOf(run, { amis: {}, image }, now);
+export function imageRelease(ctx: Pick<Context, "run" | "clock">, image: string): Release {
+  return releaseOf(ctx, { amis: {}, image });
 }
 
 export function setImageOutputs(

@@ -1,4 +1,4 @@
-import { testRunContext } from "@deploy/core";
+import { testRunContext, virtualClock } from "@deploy/core";
 import { parseRelease } from "@deploy/release";
 import { describe, expect, it } from "vitest";
 import type { Settings } from "./inputs.ts";
@@ -85,7 +85,7 @@ describe("imageSummary", () => {
 
 describe("outcome", () => {
   it("makes a release of the commit with the image by digest, as bake-ami reads it", () => {
-    const release = imageRelease(RUN, `ghcr.io/acme/shop@${DIGEST}`, NOW);
+    const release = imageRelease({ run: RUN, clock: virtualClock(NOW.getTime()) }, `ghcr.io/acme/shop@${DIGEST}`);
     expect(parseRelease(JSON.stringify(release))).toEqual({
       schema: 1,
       commit: RUN.commit,

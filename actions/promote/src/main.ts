@@ -1,24 +1,14 @@
 import {
-  awsClients,
+  type AwsContext,
   type CreatedResource,
   compareGroups,
+  forCommit,
   makeAvailable,
   type ParityReport,
-  stepContext,
 } from "@deploy/aws";
-import {
-  actionsLogger,
-  DeployError,
-  inputs,
-  isDeployError,
-  type Logger,
-  runContext,
-  saveState,
-  setOutput,
-  systemClock,
-} from "@deploy/core";
+import { DeployError, setOutput } from "@deploy/core";
 import { formatRelease, githubClient, planPromotion, type Release } from "@deploy/release";
-
+import { action } from "./action.ts";
 import { readSettings, type Settings } from "./inputs.ts";
 import { parityWarning, planLines, promotionSummary, refusedSummary } from "./summary.ts";
 
@@ -28,59 +18,66 @@ import { parityWarning, planLines, promotionSummary, refusedSummary } from "./su
  * groups (read only); only then make the AMI available where the target runs (copies,
  * shares); output the release for rolling-replace and report. Nothing is rebuilt. The
  * regions are saved before the first AWS change and each copy as soon as it exists, so
- * that the post step can sweep copies a cancelled promotion left; "finished" is saved last.
+ * that the post step can sweep copies a cancelled promotion left.
  */
-export async function run(signal: AbortSignal): Promise<void> {
-  const started = systemClock.now();
-  const logger = actionsLogger();
-  const runCtx = runContext();
-  const settings = readSettings(inputs, runCtx);
+export const run = action.main(async (step) => {
+  const { ctx } = step;
+  const { logger } = ctx;
+  const settings = readSettings(step.inputs, ctx.run);
   let parity: ParityReport | undefined;
-  try {
-    const github = githubClient({ apiUrl: runCtx.apiUrl, token: settings.token, signal, logger });
-    const plan = await logger.group("Plan", async () => {
-      const plan = await planPromotion(github, { ...settings.promotion, now: new Date() });
-      for (const line of planLines(plan, settings)) logger.info(line);
-      return plan;
-    });
+  // A refusal (or any failure of ours) says in the summary what was checked and why it stopped.
+  step.onFailure((error) => (error instanceof DeployError ? refusedSummary(error, settings, parity) : undefined));
 
-    parity = await compareParity(settings, logger);
-    if (settings.parity?.require) requireParity(parity, settings);
+  const github = githubClient({
+    apiUrl: ctx.run.apiUrl,
+    token: settings.token,
+    clock: ctx.clock,
+    signal: ctx.signal,
+    logger,
+  });
+  const plan = await logger.group("Plan", async () => {
+    const plan = await planPromotion(ctx, github, settings.promotion);
+    for (const line of planLines(plan, settings)) logger.info(line);
+    return plan;
+  });
 
-    saveState("regions", [settings.region, ...settings.copyToRegions]);
-    const created: CreatedResource[] = [];
-    const ctx = stepContext(runCtx, plan.release.commit, signal, logger, {
+  parity = await compareParity(ctx, settings);
+  if (settings.parity?.require) requireParity(parity, settings);
+
+  step.save("regions", [settings.region, ...settings.copyToRegions]);
+  step.reach("changing");
+  const created: CreatedResource[] = [];
+  const availability = await makeAvailable(
+    {
+      ...forCommit(ctx, plan.release.commit),
       onCreated: (resource) => {
         created.push(resource);
-        saveState("created", created);
+        step.save("created", created);
       },
-    });
-    const availability = await makeAvailable(ctx, {
+    },
+    {
       release: plan.release,
       region: settings.region,
       copyToRegions: settings.copyToRegions,
       ...(settings.targetAccount && { targetAccount: settings.targetAccount }),
       kmsKeyIds: settings.kmsKeyIds,
-      deadline: systemClock.now() + settings.timeoutMs,
+      deadline: ctx.clock.now() + settings.timeoutMs,
       pollIntervalMs: settings.pollIntervalMs,
-    });
-    saveState("finished", true);
+    },
+  );
+  step.reach("settled");
 
-    const release: Release = { ...plan.release, amis: { ...plan.release.amis, ...availability.amis } };
-    setPromoteOutputs(release, settings, plan.source.id, plan.rollback);
-    const durationMs = systemClock.now() - started;
-    await promotionSummary({ settings, plan, release, availability, parity, run: runCtx, durationMs }).write();
-  } catch (error) {
-    if (isDeployError(error)) await refusedSummary(error, settings, parity).write();
-    throw error;
-  }
-}
+  const release: Release = { ...plan.release, amis: { ...plan.release.amis, ...availability.amis } };
+  setPromoteOutputs(release, settings, plan.source.id, plan.rollback);
+  const durationMs = step.elapsedMs();
+  await promotionSummary({ settings, plan, release, availability, parity, run: ctx.run, durationMs }).write();
+});
 
 /**
  * The two groups side by side, read only, before any copy is made: differences beyond
  * capacity and the environments' values are warnings (failures with require-parity).
  */
-async function compareParity(settings: Settings, logger: Logger): Promise<ParityReport> {
+async function compareParity(ctx: AwsContext, settings: Settings): Promise<ParityReport> {
   const groups = settings.parity;
   if (!groups) {
     return {
@@ -92,10 +89,11 @@ async function compareParity(settings: Settings, logger: Logger): Promise<Parity
     };
   }
   const report = await compareGroups(
-    { clients: awsClients(groups.source.region), group: groups.source.group, environment: settings.promotion.from },
-    { clients: awsClients(groups.target.region), group: groups.target.group, environment: settings.promotion.to },
+    ctx,
+    { region: groups.source.region, group: groups.source.group, environment: settings.promotion.from },
+    { region: groups.target.region, group: groups.target.group, environment: settings.promotion.to },
   );
-  for (const row of report.unexpected) logger.warning(parityWarning(row, settings));
+  for (const row of report.unexpected) ctx.logger.warning(parityWarning(row, settings));
   return report;
 }
 

@@ -1,4 +1,4 @@
-import type { Logger, RunContext } from "@deploy/core";
+import type { Context, RunContext } from "@deploy/core";
 import {
   type DeploymentState,
   type GithubClient,
@@ -16,22 +16,26 @@ export interface SavedDeployment {
   environmentUrl?: string;
 }
 
+/** A deployment status: the state and the sentence GitHub shows beside it. */
+export interface DeploymentEnd {
+  state: DeploymentState;
+  description: string;
+}
+
 /**
  * The GitHub deployment of a rollout: recorded with the release as payload and marked
  * in_progress before anything changes, then success or failure once the rollout ended.
  */
 export async function startDeployment(
+  ctx: Context,
   target: DeploymentSettings,
-  run: RunContext,
   release: Release,
-  signal: AbortSignal,
-  logger: Logger,
 ): Promise<SavedDeployment> {
-  const client = clientFor(target.token, run, signal, logger);
+  const client = clientFor(ctx, target.token);
   const { id } = await recordDeployment(client, {
-    repository: run.repository,
+    repository: ctx.run.repository,
     commit: release.commit,
-    ref: run.ref,
+    ref: ctx.run.ref,
     environment: target.environment,
     release,
   });
@@ -40,22 +44,22 @@ export async function startDeployment(
     environment: target.environment,
     ...(target.environmentUrl && { environmentUrl: target.environmentUrl }),
   };
-  await setStatus(client, run, saved, "in_progress", `Rolling out ${release.commit.slice(0, 7)}`);
-  logger.info(`Recorded deployment ${id} of ${release.commit.slice(0, 7)} to ${target.environment}.`);
+  await setStatus(client, ctx.run, saved, {
+    state: "in_progress",
+    description: `Rolling out ${release.commit.slice(0, 7)}`,
+  });
+  ctx.logger.info(`Recorded deployment ${id} of ${release.commit.slice(0, 7)} to ${target.environment}.`);
   return saved;
 }
 
 export async function finishDeployment(
+  ctx: Context,
   token: string,
-  run: RunContext,
   deployment: SavedDeployment,
-  state: DeploymentState,
-  description: string,
-  signal: AbortSignal,
-  logger: Logger,
+  end: DeploymentEnd,
 ): Promise<void> {
-  await setStatus(clientFor(token, run, signal, logger), run, deployment, state, description);
-  logger.info(`Deployment ${deployment.id} to ${deployment.environment} is ${state}.`);
+  await setStatus(clientFor(ctx, token), ctx.run, deployment, end);
+  ctx.logger.info(`Deployment ${deployment.id} to ${deployment.environment} is ${end.state}.`);
 }
 
 /** Where the deployments of the environment are listed on GitHub. */
@@ -63,21 +67,20 @@ export function deploymentsUrl(run: RunContext, environment: string): string {
   return `${run.serverUrl}/${run.repository}/deployments/${encodeURIComponent(environment)}`;
 }
 
-function clientFor(token: string, run: RunContext, signal: AbortSignal, logger: Logger): GithubClient {
-  return githubClient({ apiUrl: run.apiUrl, token, signal, logger });
+function clientFor(ctx: Context, token: string): GithubClient {
+  return githubClient({ apiUrl: ctx.run.apiUrl, token, clock: ctx.clock, signal: ctx.signal, logger: ctx.logger });
 }
 
 async function setStatus(
   client: GithubClient,
   run: RunContext,
   deployment: SavedDeployment,
-  state: DeploymentState,
-  description: string,
+  end: DeploymentEnd,
 ): Promise<void> {
   await setDeploymentStatus(client, run.repository, deployment.id, {
-    state,
+    state: end.state,
     logUrl: run.runUrl,
     ...(deployment.environmentUrl && { environmentUrl: deployment.environmentUrl }),
-    description,
+    description: end.description,
   });
 }

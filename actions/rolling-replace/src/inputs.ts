@@ -97,6 +97,7 @@ export function readSettings(inputs: Inputs, run: RunContext, env: NodeJS.Proces
 
   const commit = release?.commit ?? run.commit;
   const request: RolloutRequest = {
+    region,
     groupName,
     imageId,
     strategy,

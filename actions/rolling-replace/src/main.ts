@@ -1,7 +1,6 @@
-import { executeRollout, planRollout } from "@deploy/aws";
-import { actionsLogger, inputs, runContext, saveState, systemClock } from "@deploy/core";
+import { executeRollout, planRollout, type RolloutContext } from "@deploy/aws";
 import { releaseOf } from "@deploy/release";
-import { rolloutContext } from "./context.ts";
+import { action } from "./action.ts";
 import { finishDeployment, startDeployment } from "./deployment.ts";
 import { readSettings } from "./inputs.ts";
 import { deploymentState, outcomeLine, rolloutFailed, setPlanOutputs, setResultOutputs } from "./result.ts";
@@ -10,49 +9,46 @@ import { planLines, planSummary, resultSummary } from "./summary.ts";
 /**
  * The main step: read and check every input, plan without changing anything, record the
  * deployment, roll out, report. What exists is saved for the post step as soon as it
- * exists; "finished" is saved last, when nothing is left in progress for it to undo.
+ * exists; once the rollout has settled, nothing the post step does can undo it.
  */
-export async function run(signal: AbortSignal): Promise<void> {
-  const logger = actionsLogger();
-  const runCtx = runContext();
-  const settings = readSettings(inputs, runCtx);
-  const { request, region } = settings;
-  const ctx = rolloutContext(region, runCtx, signal, logger, {
-    ...(settings.release && { commit: settings.release.commit }),
-    onStarted: (saved) => saveState("rollout", saved),
-  });
+export const run = action.main(async (step) => {
+  const { ctx } = step;
+  const settings = readSettings(step.inputs, ctx.run);
+  const { request } = settings;
+  const rollout: RolloutContext = { ...ctx, onStarted: (saved) => step.save("rollout", saved) };
 
-  const plan = await logger.group("Plan", async () => {
-    const plan = await planRollout(ctx, request);
-    for (const line of planLines(plan, request)) logger.info(line);
+  const plan = await ctx.logger.group("Plan", async () => {
+    const plan = await planRollout(rollout, request);
+    for (const line of planLines(plan, request)) ctx.logger.info(line);
     return plan;
   });
   if (settings.dryRun) {
     setPlanOutputs(plan);
     await planSummary(plan, settings).write();
-    logger.info("Dry run: nothing was changed.");
-    saveState("finished", true);
+    ctx.logger.info("Dry run: nothing was changed.");
     return;
   }
 
   // An `ami-id` rollout records a release of the run's commit with that AMI, so that the
   // deployment's payload is a release either way and promote can find it.
-  const release = settings.release ?? releaseOf(runCtx, { amis: { [region]: request.imageId } }, new Date());
-  const deployment =
-    settings.deployment && (await startDeployment(settings.deployment, runCtx, release, signal, logger));
-  if (deployment) saveState("deployment", deployment);
+  const release = settings.release ?? releaseOf(ctx, { amis: { [request.region]: request.imageId } });
+  step.reach("changing");
+  const deployment = settings.deployment && (await startDeployment(ctx, settings.deployment, release));
+  if (deployment) step.save("deployment", deployment);
 
-  const started = systemClock.now();
-  const result = await executeRollout(ctx, request, plan);
-  const durationMs = systemClock.now() - started;
-  logger.info(outcomeLine(result));
+  const started = ctx.clock.now();
+  const result = await executeRollout(rollout, request, plan);
+  const durationMs = ctx.clock.now() - started;
+  const settled = { state: deploymentState(result), description: outcomeLine(result) };
+  step.save("settled", settled);
+  step.reach("settled");
+  ctx.logger.info(settled.description);
 
   setResultOutputs(result, deployment, durationMs);
   if (deployment && settings.deployment) {
-    const state = deploymentState(result);
-    await finishDeployment(settings.deployment.token, runCtx, deployment, state, outcomeLine(result), signal, logger);
+    await finishDeployment(ctx, settings.deployment.token, deployment, settled);
   }
-  await resultSummary({ plan, result, settings, run: runCtx, ...(deployment && { deployment }), durationMs }).write();
-  saveState("finished", true);
+  await resultSummary({ plan, result, settings, run: ctx.run, ...(deployment && { deployment }), durationMs }).write();
+  step.reach("reported");
   if (result.status !== "Successful") throw rolloutFailed(result);
-}
+});

@@ -1,39 +1,45 @@
-import { finishAbandoned, type SavedRollout } from "@deploy/aws";
-import { actionsLogger, getState, inputs, runContext, runStep } from "@deploy/core";
-import { rolloutContext } from "./context.ts";
-import { finishDeployment, type SavedDeployment } from "./deployment.ts";
+import { finishAbandoned } from "@deploy/aws";
+import { action } from "./action.ts";
+import { finishDeployment } from "./deployment.ts";
 import { readOnCancel } from "./inputs.ts";
 import { abandonedDeploymentState } from "./result.ts";
-import { abandonedSummary } from "./summary.ts";
+import { abandonedSummary, settledSummary } from "./summary.ts";
 
 /**
- * The post step: when the main step was cancelled or stopped before the rollout ended,
- * apply on-cancel to what it left (roll back, cancel, or leave it running) and close the
- * deployment record. After a main step that finished, there is nothing to do.
+ * The post step, after a main step that stopped before it reported:
+ * - the rollout still changing (cancelled, or the step died): apply on-cancel to what it
+ *   left (roll back, cancel, or leave it running) and close the deployment record;
+ * - the rollout settled (a later step failed, e.g. GitHub answered 500 on the last status):
+ *   change nothing on AWS, only record how it settled.
  */
-async function post(signal: AbortSignal): Promise<void> {
-  if (getState<boolean>("finished")) return;
-  const saved = getState<SavedRollout>("rollout");
-  const deployment = getState<SavedDeployment>("deployment");
-  if (!saved && !deployment) return;
+const post = action.post(async (step) => {
+  const { ctx, state, phase } = step;
+  const token = step.inputs.string("github-token", { secret: true });
+  const deployment = state.deployment;
 
-  const logger = actionsLogger();
-  const runCtx = runContext();
-  const onCancel = readOnCancel(inputs);
+  if (phase === "settled") {
+    const settled = state.settled;
+    if (deployment && token && settled) await finishDeployment(ctx, token, deployment, settled);
+    await settledSummary(settled, ctx.run, deployment).write();
+    return;
+  }
+
+  const onCancel = readOnCancel(step.inputs);
+  const saved = state.rollout;
   let outcome: { outcome: string; detail: string } | undefined;
   if (saved) {
-    outcome = await finishAbandoned(rolloutContext(saved.region, runCtx, signal, logger), saved, onCancel);
-    logger.info(`on-cancel ${onCancel}: ${outcome.outcome}. ${outcome.detail}`);
+    outcome = await finishAbandoned(ctx, saved, onCancel);
+    ctx.logger.info(`on-cancel ${onCancel}: ${outcome.outcome}. ${outcome.detail}`);
   }
-  const token = inputs.string("github-token", { secret: true });
   if (deployment && token) {
-    const state = abandonedDeploymentState(outcome?.outcome);
-    const description = outcome
-      ? `Stopped before the rollout ended; on-cancel ${onCancel}: ${outcome.outcome}`
-      : "The step failed before the rollout started";
-    await finishDeployment(token, runCtx, deployment, state, description, signal, logger);
+    await finishDeployment(ctx, token, deployment, {
+      state: abandonedDeploymentState(outcome?.outcome),
+      description: outcome
+        ? `Stopped before the rollout ended; on-cancel ${onCancel}: ${outcome.outcome}`
+        : "The step failed before the rollout started",
+    });
   }
-  await abandonedSummary(saved, onCancel, outcome, runCtx, deployment).write();
-}
+  await abandonedSummary(saved, onCancel, outcome, ctx.run, deployment).write();
+});
 
-await runStep(post);
+await post();

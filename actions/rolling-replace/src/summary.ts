@@ -1,6 +1,6 @@
 import type { OnCancel, RolloutPlan, RolloutRequest, RolloutResult, SavedRollout } from "@deploy/aws";
 import { formatDuration, link, type RunContext, type SummaryBuilder, summary } from "@deploy/core";
-import { deploymentsUrl, type SavedDeployment } from "./deployment.ts";
+import { type DeploymentEnd, deploymentsUrl, type SavedDeployment } from "./deployment.ts";
 import type { Settings } from "./inputs.ts";
 import { outcomeLine } from "./result.ts";
 
@@ -84,10 +84,36 @@ export function abandonedSummary(
   const body = summary().heading(`${TITLE}: the rollout${group ? ` to ${group}` : ""} did not finish`);
   if (outcome) body.paragraph(`on-cancel is **${onCancel}**: ${outcome.outcome}. ${outcome.detail}`);
   else body.paragraph("Nothing had been started on AWS.");
+  return body.list(postLinks(run, deployment));
+}
+
+/** What the post step did after a rollout that settled but whose main step failed to report it. */
+export function settledSummary(
+  settled: DeploymentEnd | undefined,
+  run: RunContext,
+  deployment: SavedDeployment | undefined,
+): SummaryBuilder {
+  const body = summary().heading(`${TITLE}: the rollout settled, but the step failed after it`);
+  body.paragraph(
+    `${settled?.description ?? "The rollout had settled."} Nothing was changed on AWS after it: a failure after a rollout settled never undoes it.`,
+  );
+  if (deployment) {
+    body.paragraph(
+      settled
+        ? `Deployment ${deployment.id} to ${deployment.environment} was marked **${settled.state}** by the post step.`
+        : `Deployment ${deployment.id} to ${deployment.environment} could not be marked: the main step saved no outcome.`,
+    );
+  }
+  return body.list(postLinks(run, deployment));
+}
+
+/** The run, and the environment's deployments when there is a record. */
+function postLinks(run: RunContext, deployment: SavedDeployment | undefined): string[] {
   const items = [link("Workflow run", run.runUrl)];
-  if (deployment)
+  if (deployment) {
     items.push(link(`Deployments to ${deployment.environment}`, deploymentsUrl(run, deployment.environment)));
-  return body.list(items);
+  }
+  return items;
 }
 
 /**

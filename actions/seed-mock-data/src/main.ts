@@ -1,4 +1,4 @@
-import { actionsLogger, inputs } from "@deploy/core";
+import { defineAction } from "@deploy/core";
 import { seed } from "@deploy/mock-data";
 import { readSettings } from "./inputs.ts";
 import { setSeedOutputs, workerEntry } from "./outputs.ts";
@@ -9,9 +9,9 @@ import { seedSummary } from "./summary.ts";
  * dependency order, then seed(): the guard (environment, host, marker) first, fail-closed,
  * then the load in one transaction. Outputs and a job summary of what was written.
  */
-export async function run(signal: AbortSignal): Promise<void> {
-  const logger = actionsLogger();
-  const settings = readSettings(inputs);
+export const run = defineAction({ state: {} }).main(async (step) => {
+  const { logger, signal } = step.ctx;
+  const settings = readSettings(step.inputs);
   const { plan, sink, guard, workers } = settings;
   const rows = plan.tables.map((t) => `${t.name} (${t.rows})`).join(", ");
   logger.info(`Seeding ${guard.environment} from ${settings.seedFile}: ${rows}.`);
@@ -21,4 +21,4 @@ export async function run(signal: AbortSignal): Promise<void> {
   );
   setSeedOutputs(result);
   await seedSummary(settings, result).write();
-}
+});

@@ -1,6 +1,7 @@
 import { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { SSMClient } from "@aws-sdk/client-ssm";
+import type { Context } from "@deploy/core";
 
 /**
  * The one place AWS clients are made. Credentials and endpoint come from the SDK's usual
@@ -18,32 +19,45 @@ export interface AwsClients {
   ssm: SSMClient;
 }
 
+/** The suite's Context with AWS: `aws(region)` gives that region's clients. */
+export interface AwsContext extends Context {
+  aws(region: string): AwsClients;
+}
+
 export const MAX_ATTEMPTS = 8;
 const USER_AGENT: [string, string] = ["deploy", "1"];
 
-const cache = new Map<string, AwsClients>();
-
-export function awsClients(region: string): AwsClients {
-  let clients = cache.get(region);
-  if (!clients) {
-    const config = { region, maxAttempts: MAX_ATTEMPTS, customUserAgent: [USER_AGENT] };
-    clients = {
-      region,
-      ec2: new EC2Client(config),
-      autoScaling: new AutoScalingClient(config),
-      ssm: new SSMClient(config),
-    };
-    cache.set(region, clients);
-  }
-  return clients;
+function makeClients(region: string): AwsClients {
+  const config = { region, maxAttempts: MAX_ATTEMPTS, customUserAgent: [USER_AGENT] };
+  return {
+    region,
+    ec2: new EC2Client(config),
+    autoScaling: new AutoScalingClient(config),
+    ssm: new SSMClient(config),
+  };
 }
 
-/** Forgets the clients made so far (tests that point the endpoint somewhere new). */
-export function resetAwsClients(): void {
-  for (const clients of cache.values()) {
-    clients.ec2.destroy();
-    clients.autoScaling.destroy();
-    clients.ssm.destroy();
-  }
-  cache.clear();
+/**
+ * `ctx` with AWS: each region's clients are made on first use and kept with this context
+ * (not in the module), so that a test or the demo pointing the endpoint elsewhere simply
+ * makes a new context.
+ */
+export function withAws(ctx: Context): AwsContext {
+  const byRegion = new Map<string, AwsClients>();
+  return {
+    ...ctx,
+    aws(region) {
+      let clients = byRegion.get(region);
+      if (!clients) {
+        clients = makeClients(region);
+        byRegion.set(region, clients);
+      }
+      return clients;
+    },
+  };
+}
+
+/** `ctx` for what is made for the release of `commit`: its tags and names carry that commit. */
+export function forCommit<C extends Context>(ctx: C, commit: string): C {
+  return { ...ctx, run: { ...ctx.run, commit } };
 }

@@ -15,7 +15,7 @@ export { checkRecipeEnv, TAIL_LINES } from "./bake/recipe-run.ts";
 export { accountIds, isAccountId, refuseAwsManagedKeys, shareImage } from "./bake/share.ts";
 export { type SweepOptions, type Swept, sweepRun } from "./bake/sweep.ts";
 export type * from "./bake/types.ts";
-export { type AwsClients, awsClients, MAX_ATTEMPTS, resetAwsClients } from "./clients.ts";
+export { type AwsClients, type AwsContext, forCommit, MAX_ATTEMPTS, withAws } from "./clients.ts";
 export { describeGroup, groupInfo } from "./group.ts";
 export { checkImage, IMAGE_VISIBLE_WITHIN_MS, type ImageInfo } from "./images.ts";
 export { kmsKey } from "./kms.ts";
@@ -44,7 +44,6 @@ export { planRollout } from "./rollout/plan.ts";
 export { namesRun, withRunMarker } from "./rollout/run-marker.ts";
 export type * from "./rollout/types.ts";
 export { renderUserData, USER_DATA_MAX_BYTES } from "./rollout/user-data.ts";
-export { stepContext } from "./step-context.ts";
 export {
   type ResourceRole,
   resourceTags,

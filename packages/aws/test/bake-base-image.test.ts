@@ -2,7 +2,6 @@ import { CancelledError, DeployError } from "@deploy/core";
 import type { WorldFile } from "@deploy/sim";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseBaseImage, resolveBaseImage } from "../src/bake/base-image.ts";
-import { awsClients } from "../src/clients.ts";
 import { REGION, type RolloutSim, startRolloutSim, useRolloutSim } from "./rollout-sim.ts";
 
 const SELF_AMI = "ami-0000000000000c001";
@@ -49,7 +48,7 @@ const newerAl2023 = (extra: Partial<Images[number]> = {}): Images[number] => ({
 });
 
 const resolve = (t: RolloutSim, text: string) =>
-  resolveBaseImage(awsClients(REGION), parseBaseImage(text), {
+  resolveBaseImage(t.clients(REGION), parseBaseImage(text), {
     clock: t.sim.world.clock,
     signal: new AbortController().signal,
   });
@@ -99,7 +98,7 @@ describe("resolveBaseImage by id", () => {
     const controller = new AbortController();
     controller.abort(new CancelledError("SIGINT"));
     const source = parseBaseImage(SELF_AMI);
-    const resolving = resolveBaseImage(awsClients(REGION), source, {
+    const resolving = resolveBaseImage(t.clients(REGION), source, {
       clock: t.sim.world.clock,
       signal: controller.signal,
     });

@@ -10,7 +10,6 @@ import { describe, expect, it } from "vitest";
 import { bake } from "../src/bake/bake.ts";
 import { sweepRun } from "../src/bake/sweep.ts";
 import type { BakeContext, BakePhase, CreatedResource } from "../src/bake/types.ts";
-import { awsClients } from "../src/clients.ts";
 import { resourceTags, runTagValue, TAG } from "../src/tags.ts";
 import { BASE_AMI, bakeContext, bakeRequest, bakeWith, bakeWorld, holdings } from "./bake-sim.ts";
 import { REGION, type RolloutSim, RUN, useRolloutSim } from "./rollout-sim.ts";
@@ -99,7 +98,7 @@ describe("a cancelled bake, then the post step", () => {
 
 describe("sweepRun", () => {
   const t = useRolloutSim(bakeWorld);
-  const ec2 = () => awsClients(REGION).ec2;
+  const ec2 = () => t.clients(REGION).ec2;
   const tagged = (role: "builder" | "green" | "image", run = RUN): Tag[] => resourceTags(run, { role });
 
   async function launch(role: "builder" | "green"): Promise<string> {

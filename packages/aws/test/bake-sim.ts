@@ -1,4 +1,4 @@
-import { memoryLogger } from "@deploy/core";
+import type { memoryLogger } from "@deploy/core";
 import type { WorldFile } from "@deploy/sim";
 import { bake } from "../src/bake/bake.ts";
 import type {
@@ -68,10 +68,7 @@ export function bakeContext(t: RolloutSim, overrides: Partial<BakeContext> = {})
   const created: CreatedResource[] = [];
   const phases: BakePhase[] = [];
   return {
-    clock: t.sim.world.clock,
-    signal: new AbortController().signal,
-    logger: memoryLogger(),
-    run: RUN,
+    ...t.context(),
     onCreated: (r) => created.push(r),
     onPhase: (p) => phases.push(p),
     created,

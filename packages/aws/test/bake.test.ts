@@ -3,7 +3,6 @@ import { DeployError } from "@deploy/core";
 import { describe, expect, it } from "vitest";
 import { bake } from "../src/bake/bake.ts";
 import { createImage, type NewImage } from "../src/bake/image.ts";
-import { awsClients } from "../src/clients.ts";
 import { resourceTags, runTagValue, TAG } from "../src/tags.ts";
 import { BASE_AMI, bakeContext, bakeRequest, bakeWith, bakeWorld, holdings, RECIPE, recipeFile } from "./bake-sim.ts";
 import { REGION, RUN, useRolloutSim } from "./rollout-sim.ts";
@@ -180,9 +179,9 @@ describe("createImage when the name is taken", () => {
   const KEY = `sha256:${"a".repeat(64)}`;
 
   async function imageable(): Promise<NewImage> {
-    const answer = await awsClients(REGION).ec2.send(
-      new RunInstancesCommand({ ImageId: BASE_AMI, InstanceType: "t3.small", MinCount: 1, MaxCount: 1 }),
-    );
+    const answer = await t
+      .clients(REGION)
+      .ec2.send(new RunInstancesCommand({ ImageId: BASE_AMI, InstanceType: "t3.small", MinCount: 1, MaxCount: 1 }));
     await t.sim.world.clock.sleep(60_000);
     const instanceId = answer.Instances?.[0]?.InstanceId as string;
     const tags = resourceTags(RUN, { role: "image", bakeKey: KEY });
@@ -191,20 +190,20 @@ describe("createImage when the name is taken", () => {
 
   it("takes the image of the same bake key that has the name: an earlier attempt's", async () => {
     const image = await imageable();
-    const first = await createImage(awsClients(REGION), image);
+    const first = await createImage(t.clients(REGION), image);
 
-    expect(await createImage(awsClients(REGION), image)).toEqual({ imageId: first.imageId, adopted: true });
+    expect(await createImage(t.clients(REGION), image)).toEqual({ imageId: first.imageId, adopted: true });
     expect(holdings(t).images).toHaveLength(1);
   });
 
   it("refuses it under force-rebake, or when the image there has other content", async () => {
     const image = await imageable();
-    await createImage(awsClients(REGION), image);
+    await createImage(t.clients(REGION), image);
 
-    const forced = createImage(awsClients(REGION), { ...image, adoptSameKey: false });
+    const forced = createImage(t.clients(REGION), { ...image, adoptSameKey: false });
     await expect(forced).rejects.toMatchObject({ code: "AmiNameTaken", input: "ami-name" });
     await expect(forced).rejects.toThrow(/same inputs, but force-rebake asks for a new AMI/);
-    const other = createImage(awsClients(REGION), { ...image, bakeKey: `sha256:${"b".repeat(64)}` });
+    const other = createImage(t.clients(REGION), { ...image, bakeKey: `sha256:${"b".repeat(64)}` });
     await expect(other).rejects.toThrow(`baked from other inputs (bake key ${KEY})`);
     expect(holdings(t).images).toHaveLength(1);
   });

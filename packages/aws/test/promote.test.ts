@@ -3,10 +3,10 @@ import {
   DescribeImagesCommand,
   DescribeSnapshotAttributeCommand,
 } from "@aws-sdk/client-ec2";
+import { testRunContext } from "@deploy/core";
 import type { Release } from "@deploy/release";
 import type { WorldFile } from "@deploy/sim";
 import { describe, expect, it } from "vitest";
-import { awsClients } from "../src/clients.ts";
 import { makeAvailable } from "../src/promote/availability.ts";
 import { compareGroups, namePattern, normaliseUserData } from "../src/promote/parity.ts";
 import { TAG } from "../src/tags.ts";
@@ -124,7 +124,7 @@ function world(): WorldFile {
 const t = useRolloutSim(world);
 /** The promoting run's own commit is not the release's: copies are tagged with the release's. */
 const context = (): BakeTestContext =>
-  bakeContext(t, { run: { commit: "f".repeat(40), runId: "777", runAttempt: "2" } });
+  bakeContext(t, { run: testRunContext({ commit: "f".repeat(40), runId: "777", runAttempt: "2" }) });
 
 function release(amis: Record<string, string>, extra: Partial<Release> = {}): Release {
   return {
@@ -140,21 +140,21 @@ function release(amis: Record<string, string>, extra: Partial<Release> = {}): Re
 }
 
 async function image(region: string, imageId: string) {
-  return (await awsClients(region).ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }))).Images?.[0];
+  return (await t.clients(region).ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }))).Images?.[0];
 }
 
 async function launchPermissions(region: string, imageId: string): Promise<string[]> {
-  const answer = await awsClients(region).ec2.send(
-    new DescribeImageAttributeCommand({ ImageId: imageId, Attribute: "launchPermission" }),
-  );
+  const answer = await t
+    .clients(region)
+    .ec2.send(new DescribeImageAttributeCommand({ ImageId: imageId, Attribute: "launchPermission" }));
   return (answer.LaunchPermissions ?? []).map((p) => p.UserId ?? "");
 }
 
 async function volumePermissions(region: string, imageId: string): Promise<string[]> {
   const snapshot = (await image(region, imageId))?.BlockDeviceMappings?.[0]?.Ebs?.SnapshotId as string;
-  const answer = await awsClients(region).ec2.send(
-    new DescribeSnapshotAttributeCommand({ SnapshotId: snapshot, Attribute: "createVolumePermission" }),
-  );
+  const answer = await t
+    .clients(region)
+    .ec2.send(new DescribeSnapshotAttributeCommand({ SnapshotId: snapshot, Attribute: "createVolumePermission" }));
   return (answer.CreateVolumePermissions ?? []).map((p) => p.UserId ?? "");
 }
 
@@ -275,10 +275,10 @@ describe("makeAvailable", () => {
 });
 
 describe("compareGroups", () => {
-  const side = (group: string, environment: string) => ({ clients: awsClients(WEST), group, environment });
+  const side = (group: string, environment: string) => ({ region: WEST, group, environment });
 
   it("finds stage and production alike but for capacity and instance size, side by side", async () => {
-    const report = await compareGroups(side("shop-stage", "stage"), side("shop-production", "production"));
+    const report = await compareGroups(t.context(), side("shop-stage", "stage"), side("shop-production", "production"));
 
     expect(report.compared).toBe(true);
     expect(report.rows.map((r) => [r.aspect, r.source, r.target, r.same, r.expected])).toEqual([
@@ -309,7 +309,7 @@ describe("compareGroups", () => {
   });
 
   it("reports planted structural differences as unexpected", async () => {
-    const report = await compareGroups(side("shop-stage", "stage"), side("shop-odd", "production"));
+    const report = await compareGroups(t.context(), side("shop-stage", "stage"), side("shop-odd", "production"));
 
     expect(report.unexpected.map((r) => r.aspect)).toEqual([
       "instance family",
@@ -325,7 +325,9 @@ describe("compareGroups", () => {
   });
 
   it("refuses a group that does not exist, naming it", async () => {
-    await expect(compareGroups(side("shop-stage", "stage"), side("shop-nope", "production"))).rejects.toMatchObject({
+    await expect(
+      compareGroups(t.context(), side("shop-stage", "stage"), side("shop-nope", "production")),
+    ).rejects.toMatchObject({
       what: `Auto Scaling group shop-nope does not exist in ${WEST}.`,
       code: "GroupNotFound",
     });

@@ -18,8 +18,8 @@ const someReplaced = (p: RolloutProgress) => p.percentageComplete > 0;
 
 async function refreshes(t: RolloutSim): Promise<InstanceRefresh[]> {
   const { InstanceRefreshes } = await t
-    .context()
-    .clients.autoScaling.send(new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: "web" }));
+    .clients()
+    .autoScaling.send(new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: "web" }));
   return InstanceRefreshes ?? [];
 }
 

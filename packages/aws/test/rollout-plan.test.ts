@@ -138,8 +138,8 @@ describe("planRollout's look at refreshes already running", () => {
   const t = useRolloutSim();
   it("reports one this run did not start", async () => {
     const { InstanceRefreshId } = await t
-      .context()
-      .clients.autoScaling.send(new StartInstanceRefreshCommand({ AutoScalingGroupName: "web" }));
+      .clients()
+      .autoScaling.send(new StartInstanceRefreshCommand({ AutoScalingGroupName: "web" }));
     const plan = await planRollout(t.context(), rolloutRequest());
     expect(plan.runningRefresh).toEqual({ id: InstanceRefreshId, status: "Pending", startedByThisRun: false });
   });

@@ -53,7 +53,7 @@ async function rollOut(t: RolloutSim, request: RolloutRequest, overrides: Partia
 
 /** Someone else's refresh: to the version the group has, so it only replaces instances. */
 async function startOtherRefresh(t: RolloutSim): Promise<string> {
-  const { InstanceRefreshId } = await t.context().clients.autoScaling.send(
+  const { InstanceRefreshId } = await t.clients().autoScaling.send(
     new StartInstanceRefreshCommand({
       AutoScalingGroupName: "web",
       Preferences: { MinHealthyPercentage: 50, InstanceWarmup: 60 },
@@ -64,10 +64,8 @@ async function startOtherRefresh(t: RolloutSim): Promise<string> {
 
 async function refresh(t: RolloutSim, id: string): Promise<InstanceRefresh> {
   const { InstanceRefreshes } = await t
-    .context()
-    .clients.autoScaling.send(
-      new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: "web", InstanceRefreshIds: [id] }),
-    );
+    .clients()
+    .autoScaling.send(new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: "web", InstanceRefreshIds: [id] }));
   return InstanceRefreshes?.[0] as InstanceRefresh;
 }
 
@@ -112,7 +110,7 @@ describe("a rolling rollout", () => {
       healthy: 4,
     });
 
-    const version = await readTemplateVersion(ctx.clients, result.launchTemplateId, "2");
+    const version = await readTemplateVersion(ctx.aws(REGION), result.launchTemplateId, "2");
     expect(version).toMatchObject({ imageId: NEW_AMI, instanceType: "t3.micro" });
     expect(version.description).toBe("shop 3f9c2b1a (run 4242-1)");
     expect(Buffer.from(version.userData ?? "", "base64").toString()).toBe("#!/bin/sh\necho new\n");
@@ -251,7 +249,7 @@ describe("a rolling rollout when a refresh is already running", () => {
     const request = rolloutRequest();
     const started = await cancelledRollout(t, request);
     await t.sim.world.clock.sleep(30_000);
-    await t.context().clients.autoScaling.send(new RollbackInstanceRefreshCommand({ AutoScalingGroupName: "web" }));
+    await t.clients().autoScaling.send(new RollbackInstanceRefreshCommand({ AutoScalingGroupName: "web" }));
 
     const { result } = await rollOut(t, request, { run: { ...RUN, runAttempt: "2" } });
     expect((await refresh(t, started.instanceRefreshId)).Status).toBe("RollbackSuccessful");

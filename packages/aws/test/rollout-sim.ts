@@ -1,7 +1,7 @@
-import { CancelledError, memoryLogger } from "@deploy/core";
+import { CancelledError, memoryLogger, testRunContext } from "@deploy/core";
 import { type Simulator, startSimulator, type WorldFile } from "@deploy/sim";
 import { afterEach, beforeEach, expect } from "vitest";
-import { awsClients, resetAwsClients } from "../src/clients.ts";
+import { type AwsClients, type AwsContext, withAws } from "../src/clients.ts";
 import { executeRollout } from "../src/rollout/execute.ts";
 import { planRollout } from "../src/rollout/plan.ts";
 import type { RolloutContext, RolloutProgress, RolloutRequest, SavedRollout } from "../src/rollout/types.ts";
@@ -19,7 +19,11 @@ export const BAD_AMI = "ami-0000000000000bad3";
 export const FAILED_AMI = "ami-0000000000000f004";
 export const MISSING_AMI = "ami-0000000000000dead";
 export const OLD_USER_DATA = "#!/bin/sh\necho old\n";
-export const RUN = { commit: "3f9c2b1a0d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a", runId: "4242", runAttempt: "1" };
+export const RUN = testRunContext({
+  commit: "3f9c2b1a0d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a",
+  runId: "4242",
+  runAttempt: "1",
+});
 
 export interface WorldOptions {
   instances?: number;
@@ -73,31 +77,27 @@ type TestContext = RolloutContext & { logger: ReturnType<typeof memoryLogger> };
 
 export interface RolloutSim {
   readonly sim: Simulator;
-  /** A fresh context: a new logger and signal, the simulator's clock, this run. */
+  /** A fresh context: a new logger and signal, the simulator's clock, this run, its own AWS clients. */
   context(overrides?: Partial<RolloutContext>): TestContext;
+  /** Clients for calls a test makes itself, around the code under test. */
+  clients(region?: string): AwsClients;
 }
 
 /**
  * A simulator with the SDK pointed at it through the environment, as the actions are.
- * One at a time: the environment and the client cache are the process's.
+ * One at a time: the environment is the process's.
  */
 export async function startRolloutSim(world: WorldFile): Promise<RolloutSim & { close(): Promise<void> }> {
   const sim = await startSimulator({ world });
   Object.assign(process.env, sim.env());
-  resetAwsClients();
+  const context = (): AwsContext =>
+    withAws({ clock: sim.world.clock, signal: new AbortController().signal, logger: memoryLogger(), run: RUN });
+  const own = context();
   return {
     sim,
-    context: (overrides = {}) =>
-      ({
-        clients: awsClients(REGION),
-        clock: sim.world.clock,
-        signal: new AbortController().signal,
-        logger: memoryLogger(),
-        run: RUN,
-        ...overrides,
-      }) as TestContext,
+    context: (overrides = {}) => ({ ...context(), ...overrides }) as TestContext,
+    clients: (region = REGION) => own.aws(region),
     async close() {
-      resetAwsClients();
       await sim.close();
     },
   };
@@ -122,11 +122,13 @@ export function useRolloutSim(world: () => WorldFile = () => rolloutWorld()): Ro
       return started().sim;
     },
     context: (overrides) => started().context(overrides),
+    clients: (region) => started().clients(region),
   };
 }
 
 export function rolloutRequest(overrides: Partial<RolloutRequest> = {}): RolloutRequest {
   return {
+    region: REGION,
     groupName: "web",
     imageId: NEW_AMI,
     strategy: "rolling",

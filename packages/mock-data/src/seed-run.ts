@@ -1,4 +1,4 @@
-import { formatDuration, type Logger, MAX_PROGRESS_INTERVAL_MS } from "@deploy/core";
+import { type Context, formatDuration, type Logger, MAX_PROGRESS_INTERVAL_MS } from "@deploy/core";
 import { describeDatabaseUrl, parseDatabaseUrl } from "./database-url.ts";
 import { writeFiles } from "./files.ts";
 import { checkEnvironment, checkTarget, type GuardCheck, type GuardSettings } from "./guard.ts";
@@ -22,9 +22,8 @@ export interface SeedResult {
   checks: GuardCheck[];
 }
 
-export interface SeedContext {
-  logger: Logger;
-  signal: AbortSignal;
+/** The part of the step's Context a seed uses: its durations are measured, not waited, so no clock. */
+export interface SeedContext extends Pick<Context, "logger" | "signal"> {
   /** How often progress is logged; at most MAX_PROGRESS_INTERVAL_MS (30 s). */
   progressIntervalMs?: number;
 }

@@ -1,8 +1,7 @@
-import type { Logger } from "@deploy/core";
 import { generateRows } from "./generate.ts";
 import { dataHash, tableHasher } from "./hash.ts";
 import type { SeedPlan } from "./plan.ts";
-import { type RowGenerator, type SeedResult, type SeedRunRequest, seedWith } from "./seed-run.ts";
+import { type RowGenerator, type SeedContext, type SeedResult, type SeedRunRequest, seedWith } from "./seed-run.ts";
 
 export type { SeedResult, SeedSink } from "./seed-run.ts";
 
@@ -17,9 +16,6 @@ const generator: RowGenerator<SeedPlan> = { rows: generateRows, hasher: tableHas
  * the seed file's tables, COPY FROM STDIN per table in dependency order, the deferred
  * columns, COMMIT; a failure or cancellation leaves the previous data.
  */
-export function seed(
-  request: SeedRequest,
-  context: { logger: Logger; signal: AbortSignal; progressIntervalMs?: number },
-): Promise<SeedResult> {
+export function seed(request: SeedRequest, context: SeedContext): Promise<SeedResult> {
   return seedWith(request, context, generator);
 }

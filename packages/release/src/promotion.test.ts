@@ -1,3 +1,4 @@
+import { virtualClock } from "@deploy/core";
 import { addCheckRun, declareRepository } from "@deploy/sim";
 import { describe, expect, it } from "vitest";
 import { useGithubSim } from "../test/github-sim.ts";
@@ -47,7 +48,7 @@ function check(release: Release, name: string, conclusion?: string, status?: "qu
 }
 
 function promote(extra: Partial<PromotionRequest> = {}) {
-  return planPromotion(gh.client, request(extra));
+  return planPromotion({ clock: virtualClock(NOW.getTime()) }, gh.client, request(extra));
 }
 
 function request(extra: Partial<PromotionRequest> = {}): PromotionRequest {
@@ -57,7 +58,6 @@ function request(extra: Partial<PromotionRequest> = {}): PromotionRequest {
     to: "production",
     requiredChecks: [],
     allowRollback: false,
-    now: NOW,
     ...extra,
   };
 }

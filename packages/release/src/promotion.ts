@@ -1,4 +1,4 @@
-import { DeployError, formatDuration, isDeployError } from "@deploy/core";
+import { type Context, DeployError, formatDuration, isDeployError } from "@deploy/core";
 import { type CheckOutcome, readChecks, requirePassed } from "./check-runs.ts";
 import {
   type FoundDeployment,
@@ -23,7 +23,6 @@ export interface PromotionRequest {
   /** The release may be at most this old (by its createdAt). */
   maxAgeMs?: number;
   allowRollback: boolean;
-  now: Date;
   /** Deployments looked at per environment at most (default 50). */
   limit?: number;
 }
@@ -63,7 +62,12 @@ const SHA = /^[0-9a-f]{40}$/;
  * compares with what `to` runs now (older by createdAt is a rollback; the same commit is a
  * redeploy, allowed and noted).
  */
-export async function planPromotion(client: GithubClient, request: PromotionRequest): Promise<PromotionPlan> {
+/** `ctx.clock` says how old the release is. */
+export async function planPromotion(
+  ctx: Pick<Context, "clock">,
+  client: GithubClient,
+  request: PromotionRequest,
+): Promise<PromotionPlan> {
   const { repository, from, to, wanted } = request;
   const wantedRelease = wanted && "release" in wanted ? wanted.release : undefined;
   const commit = wanted && ("release" in wanted ? wanted.release.commit : wanted.commit.trim().toLowerCase());
@@ -88,7 +92,7 @@ export async function planPromotion(client: GithubClient, request: PromotionRequ
   const checks = await readChecks(client, repository, release.commit, request.requiredChecks);
   requirePassed(checks, release.commit);
 
-  const ageMs = request.now.getTime() - Date.parse(release.createdAt);
+  const ageMs = ctx.clock.now() - Date.parse(release.createdAt);
   if (request.maxAgeMs !== undefined && ageMs > request.maxAgeMs) {
     throw new DeployError({
       what: `The release of ${release.commit.slice(0, 7)} is too old to promote: it was made ${formatDuration(ageMs)} ago.`,

@@ -1,4 +1,4 @@
-import { DeployError, testRunContext } from "@deploy/core";
+import { DeployError, testRunContext, virtualClock } from "@deploy/core";
 import { describe, expect, it } from "vitest";
 import { amiFor, formatRelease, parseRelease, type Release, releaseOf } from "./release.ts";
 
@@ -93,16 +93,15 @@ describe("releaseOf", () => {
 
   it("makes a valid release of the run's commit, with what the step made", () => {
     const made = releaseOf(
-      run,
+      { run, clock: virtualClock(Date.parse("2026-11-26T10:00:00Z")) },
       { amis: release.amis, image: release.image as string, bakeKey: release.bakeKey as string },
-      new Date("2026-11-26T10:00:00Z"),
     );
     expect(made).toEqual({ ...release, createdAt: "2026-11-26T10:00:00.000Z", run: { ...release.run, attempt: 2 } });
     expect(parseRelease(formatRelease(made))).toEqual(made);
   });
 
   it("leaves out the image and bake key when there are none", () => {
-    const made = releaseOf(run, { amis: { "eu-west-1": "ami-0a1b2c3d4e5f60718" } }, new Date(0));
+    const made = releaseOf({ run, clock: virtualClock(0) }, { amis: { "eu-west-1": "ami-0a1b2c3d4e5f60718" } });
     expect(Object.keys(made)).toEqual(["schema", "commit", "repository", "amis", "createdAt", "run"]);
   });
 });

@@ -1,4 +1,4 @@
-import { DeployError, type RunContext } from "@deploy/core";
+import { type Context, DeployError } from "@deploy/core";
 
 /**
  * The release: the immutable thing promoted from stage to production. It travels between
@@ -103,10 +103,10 @@ export function parseRelease(value: unknown, about = 'Input "release"'): Release
  * a plain `ami-id`), so that what travels on and what deployments record is a release either way.
  */
 export function releaseOf(
-  run: RunContext,
+  ctx: Pick<Context, "run" | "clock">,
   made: { amis: Record<string, string>; image?: string; bakeKey?: string },
-  now: Date,
 ): Release {
+  const { run } = ctx;
   return {
     schema: 1,
     commit: run.commit,
@@ -114,7 +114,7 @@ export function releaseOf(
     ...(made.image !== undefined && { image: made.image }),
     amis: { ...made.amis },
     ...(made.bakeKey !== undefined && { bakeKey: made.bakeKey }),
-    createdAt: now.toISOString(),
+    createdAt: new Date(ctx.clock.now()).toISOString(),
     run: { id: Number(run.runId), attempt: Number(run.runAttempt), url: run.runUrl },
   };
 }

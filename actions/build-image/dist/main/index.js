@@ -28374,18 +28374,16 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(39);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2097);
 
-
-await (0,_deploy_core__WEBPACK_IMPORTED_MODULE_0__/* .runStep */ .eg)(_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e);
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 9:
+/***/ 2097:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28393,2190 +28391,6 @@ __webpack_async_result__();
 __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ main_run)
 });
-
-// EXTERNAL MODULE: ../../packages/core/src/index.ts + 36 modules
-var src = __nccwpck_require__(39);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./src/process.ts
-
-
-
-
-/** How many of the builder's last lines a failed build shows in its error. */
-const TAIL_LINES = 30;
-/** After SIGINT, how long the builder has to stop before it is killed. */
-const KILL_AFTER_MS = 5_000;
-/** How long output may wait before it is logged, so that it comes in blocks rather than line by line. */
-const FLUSH_MS = 200;
-function systemTools(env = process.env) {
-    return {
-        onPath: (command) => (env.PATH ?? "")
-            .split((external_node_path_default()).delimiter)
-            .filter(Boolean)
-            .some((dir) => {
-            try {
-                (0,external_node_fs_namespaceObject.accessSync)(external_node_path_default().join(dir, command), external_node_fs_namespaceObject.constants.X_OK);
-                return true;
-            }
-            catch {
-                return false;
-            }
-        }),
-        answers: (command, args) => new Promise((resolve) => {
-            const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, { env, stdio: "ignore", timeout: 15_000 });
-            child.on("error", () => resolve(false));
-            child.on("close", (code) => resolve(code === 0));
-        }),
-    };
-}
-/** How a command line reads in the log: arguments with spaces or quotes are quoted. */
-function formatCommand({ command, args }) {
-    const quote = (arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`);
-    return [command, ...args].map(quote).join(" ");
-}
-/**
- * Runs a builder's command, streaming its output to the log verbatim (the runner does not
- * act on workflow commands in it). A non-zero exit fails with the last TAIL_LINES lines; a
- * cancellation sends the builder SIGINT (then SIGKILL) and rejects with the signal's reason.
- */
-function runTool(what, cmd, options) {
-    const { logger, signal } = options;
-    if (signal.aborted)
-        return Promise.reject(signal.reason);
-    logger.info(`$ ${formatCommand(cmd)}`);
-    return new Promise((resolve, reject) => {
-        const child = (0,external_node_child_process_namespaceObject.spawn)(cmd.command, cmd.args, { env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
-        const tail = [];
-        const partial = { stdout: "", stderr: "" };
-        const take = (stream, text, end = false) => {
-            const lines = (partial[stream] + text).split(/\r?\n/);
-            partial[stream] = end ? "" : (lines.pop() ?? "");
-            const complete = lines.filter((line, i) => !(end && i === lines.length - 1 && line === ""));
-            if (complete.length === 0)
-                return;
-            tail.push(...complete);
-            tail.splice(0, Math.max(0, tail.length - TAIL_LINES));
-            pending.push(...complete);
-            flusher ??= setTimeout(flush, FLUSH_MS);
-        };
-        // Lines are logged in batches: each verbatim block costs two lines of its own.
-        const pending = [];
-        let flusher;
-        const flush = () => {
-            clearTimeout(flusher);
-            flusher = undefined;
-            if (pending.length > 0)
-                logger.verbatim(pending.splice(0).join("\n"));
-        };
-        child.stdout.setEncoding("utf8").on("data", (text) => take("stdout", text));
-        child.stderr.setEncoding("utf8").on("data", (text) => take("stderr", text));
-        let killer;
-        const onAbort = () => {
-            child.kill("SIGINT");
-            killer = setTimeout(() => child.kill("SIGKILL"), KILL_AFTER_MS);
-            killer.unref();
-        };
-        signal.addEventListener("abort", onAbort, { once: true });
-        child.on("error", (error) => {
-            signal.removeEventListener("abort", onAbort);
-            reject(new src/* DeployError */.sH({
-                what: `${what} could not start ${cmd.command}.`,
-                why: error.message,
-                fix: `Install ${cmd.command} on the runner, or choose another builder with the "builder" input.`,
-                code: "BuilderMissing",
-                cause: error,
-            }));
-        });
-        child.on("close", (code, killedBy) => {
-            signal.removeEventListener("abort", onAbort);
-            clearTimeout(killer);
-            take("stdout", "", true);
-            take("stderr", "", true);
-            flush();
-            if (signal.aborted)
-                return reject(signal.reason);
-            if (code === 0)
-                return resolve();
-            const how = killedBy ? `was killed by ${killedBy}` : `exited with code ${code}`;
-            reject(new src/* DeployError */.sH({
-                what: `${what} failed: ${cmd.command} ${how}.`,
-                why: tail.length > 0 ? `The last lines of its output:\n${tail.join("\n")}` : "It wrote no output.",
-                fix: "Read the builder's output above, fix the Containerfile or the build's inputs, and run the job again.",
-                code: "BuildFailed",
-            }));
-        });
-    });
-}
-
-;// CONCATENATED MODULE: ./src/builders.ts
-
-
-
-
-
-/** `--flag key=value` for each entry. */
-function pairs(flag, values) {
-    return Object.entries(values).flatMap(([key, value]) => [flag, `${key}=${value}`]);
-}
-/**
- * Buildah's command lines: `bud` (into a manifest list when there are several platforms),
- * then, when pushing, `push` (or `manifest push --all`) writing the pushed manifest's digest
- * to `digestFile`. Storage driver and isolation are buildah's own settings: it reads
- * STORAGE_DRIVER and BUILDAH_ISOLATION from the environment.
- */
-function buildahCommands(plan, digestFile) {
-    const list = plan.platforms.length > 1;
-    const bud = {
-        command: "buildah",
-        args: [
-            "bud",
-            "--file",
-            plan.file,
-            ...(list ? ["--manifest", plan.reference] : ["--tag", plan.reference]),
-            ...(plan.platforms.length > 0 ? ["--platform", plan.platforms.join(",")] : []),
-            ...pairs("--label", plan.labels),
-            ...pairs("--build-arg", plan.buildArgs),
-            plan.context,
-        ],
-    };
-    if (!plan.push)
-        return [bud];
-    const push = {
-        command: "buildah",
-        args: [
-            ...(list ? ["manifest", "push", "--all"] : ["push"]),
-            "--digestfile",
-            digestFile,
-            ...(plan.insecure ? ["--tls-verify=false"] : []),
-            plan.reference,
-            `docker://${plan.reference}`,
-        ],
-    };
-    return [bud, push];
-}
-/**
- * Buildx's command line: one `docker buildx build` that pushes (or, for one platform, loads
- * into the engine) and writes its metadata, with the image's digest, to `metadataFile`.
- */
-function buildxCommand(plan, metadataFile) {
-    const cache = plan.cacheScope
-        ? ["--cache-from", `type=gha,scope=${plan.cacheScope}`, "--cache-to", `type=gha,mode=max,scope=${plan.cacheScope}`]
-        : [];
-    const output = plan.push ? ["--push"] : plan.platforms.length <= 1 ? ["--load"] : [];
-    return {
-        command: "docker",
-        args: [
-            "buildx",
-            "build",
-            "--file",
-            plan.file,
-            "--tag",
-            plan.reference,
-            ...pairs("--label", plan.labels),
-            ...pairs("--build-arg", plan.buildArgs),
-            ...(plan.platforms.length > 0 ? ["--platform", plan.platforms.join(",")] : []),
-            ...cache,
-            "--metadata-file",
-            metadataFile,
-            ...output,
-            plan.context,
-        ],
-    };
-}
-const DIGEST = /^sha256:[0-9a-f]{64}$/;
-/** The digest of the image Buildx pushed: `containerimage.digest` of its metadata file. */
-function parseBuildxMetadata(text) {
-    const fail = (why) => {
-        throw new src/* DeployError */.sH({
-            what: "Buildx's metadata file does not name the pushed image's digest.",
-            why,
-            fix: "Use Buildx 0.8 or later (docker/setup-buildx-action installs a current one) with a driver that pushes, like docker or docker-container.",
-            code: "NoDigest",
-        });
-    };
-    if (text.trim() === "")
-        return fail("Buildx wrote no metadata, or an empty file.");
-    let metadata;
-    try {
-        metadata = JSON.parse(text);
-    }
-    catch (error) {
-        return fail(`It is not JSON (${error.message}): "${text.slice(0, 80)}".`);
-    }
-    if (typeof metadata !== "object" || metadata === null || Array.isArray(metadata)) {
-        return fail(`It is not a JSON object: "${text.slice(0, 80)}".`);
-    }
-    const digest = metadata["containerimage.digest"];
-    if (typeof digest !== "string" || !DIGEST.test(digest)) {
-        const keys = Object.keys(metadata).join(", ") || "none";
-        return fail(`Its "containerimage.digest" is ${JSON.stringify(digest)} (keys: ${keys}).`);
-    }
-    return digest;
-}
-/** Reads the digest buildah wrote with --digestfile. */
-function parseDigestFile(text) {
-    const digest = text.trim();
-    if (DIGEST.test(digest))
-        return digest;
-    throw new src/* DeployError */.sH({
-        what: "buildah did not write the pushed image's digest.",
-        why: `Its --digestfile holds "${digest.slice(0, 80)}".`,
-        fix: "Use buildah 1.16 or later, which writes the manifest digest with --digestfile.",
-        code: "NoDigest",
-    });
-}
-/**
- * Builds `plan` with `builder` and, when it pushes, returns the digest of what it pushed.
- * The builder's output streams to the log; a failure ends with its last lines.
- */
-async function build(builder, plan, options) {
-    const dir = await (0,promises_.mkdtemp)(external_node_path_default().join(external_node_os_default().tmpdir(), "build-image-"));
-    try {
-        if (builder === "docker") {
-            const metadataFile = external_node_path_default().join(dir, "metadata.json");
-            await runTool("The build", buildxCommand(plan, metadataFile), options);
-            return plan.push ? parseBuildxMetadata(await (0,promises_.readFile)(metadataFile, "utf8").catch(() => "")) : undefined;
-        }
-        const digestFile = external_node_path_default().join(dir, "digest");
-        const [bud, push] = buildahCommands(plan, digestFile);
-        await runTool("The build", bud, options);
-        if (!push)
-            return undefined;
-        await runTool("The push", push, options);
-        return parseDigestFile(await (0,promises_.readFile)(digestFile, "utf8").catch(() => ""));
-    }
-    finally {
-        await (0,promises_.rm)(dir, { recursive: true, force: true });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/image-name.ts
-
-const DOCKER_HUB = "docker.io";
-// The grammar of github.com/distribution/reference: a path component is lowercase letters and
-// digits joined by ".", "_", "__" or runs of "-"; a host is DNS labels (any case) or a
-// bracketed IPv6 address, with an optional port.
-const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const HOST = /^(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?$/;
-const MAX_NAME_LENGTH = 255;
-const EXAMPLE = 'Write the registry and repository without a tag, like "ghcr.io/acme/shop".';
-/**
- * Validates the `image` input: lowercase OCI repository grammar, no tag, no digest. The action
- * tags with the commit sha itself, so a tag here would be ignored or, worse, overwritten.
- */
-function parseImageName(value, input = "image") {
-    const text = value.trim();
-    const fail = (problem, fix) => (0,src/* invalidInput */.aY)(input, text, problem, fix);
-    if (text === "")
-        throw fail("is empty", EXAMPLE);
-    if (/\s/.test(text))
-        throw fail("contains white space", EXAMPLE);
-    const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(text);
-    if (scheme)
-        throw fail("starts with a URL scheme", `Remove "${scheme[0]}": write the registry's host, like "ghcr.io/acme/shop".`);
-    const at = text.indexOf("@");
-    if (at >= 0) {
-        throw fail("has a digest", `Remove the digest "${text.slice(at)}"; the action pushes a new image and outputs its digest.`);
-    }
-    // A first segment is a host when Docker would take it for one: it has a dot or a port,
-    // or it is localhost. Anything else is a Docker Hub path ("acme/shop").
-    const slash = text.indexOf("/");
-    const first = slash < 0 ? "" : text.slice(0, slash);
-    const hasHost = first.includes(".") || first.includes(":") || first === "localhost" || /^\[.*\]/.test(first);
-    const host = hasHost ? first : "";
-    const path = hasHost ? text.slice(slash + 1) : text;
-    const lastSegment = path.slice(path.lastIndexOf("/") + 1);
-    const colon = lastSegment.indexOf(":");
-    if (colon >= 0) {
-        throw fail("has a tag", `Remove the tag "${lastSegment.slice(colon)}"; the action tags the image with the commit sha.`);
-    }
-    // "ghcr.io" alone would be a Docker Hub repository, which is never what was meant.
-    if (!hasHost && !path.includes("/") && path.includes(".")) {
-        throw fail("has no repository", `Add the repository after the registry, like "${path}/acme/shop".`);
-    }
-    if (hasHost && !HOST.test(host)) {
-        throw fail(`has a registry host "${host}" that is not a host name`, 'Write a host name with an optional port, like "ghcr.io" or "127.0.0.1:5000".');
-    }
-    if (path === "")
-        throw fail("has no repository", `Add the repository after the registry, like "${host || "ghcr.io"}/acme/shop".`);
-    if (path !== path.toLowerCase()) {
-        throw fail("has capital letters in its repository", `Write the repository in lowercase: "${path.toLowerCase()}".`);
-    }
-    for (const component of path.split("/")) {
-        if (component === "")
-            throw fail("has an empty path segment", 'Remove the extra "/".');
-        if (!PATH_COMPONENT.test(component)) {
-            throw fail(`has an invalid path segment "${component}"`, 'Use lowercase letters and digits, joined by ".", "_", "__" or "-" (not at the start or end of a segment).');
-        }
-    }
-    const registry = normaliseRegistry(host || DOCKER_HUB);
-    // Docker Hub's official images live under library/: "nginx" is "library/nginx".
-    const repository = registry === DOCKER_HUB && !path.includes("/") ? `library/${path}` : path;
-    const name = `${registry}/${repository}`;
-    if (name.length > MAX_NAME_LENGTH) {
-        throw fail(`is longer than ${MAX_NAME_LENGTH} characters`, "Use a shorter repository name.");
-    }
-    return { registry, repository, name };
-}
-/** Host names are case-insensitive, and Docker Hub answers to several names; one spelling each. */
-function normaliseRegistry(host) {
-    const lower = host.toLowerCase();
-    return lower === "index.docker.io" || lower === "registry-1.docker.io" ? DOCKER_HUB : lower;
-}
-/** The host of `registry` without its port: "127.0.0.1:5000" -> "127.0.0.1", "[::1]:5000" -> "::1". */
-function registryHost(registry) {
-    const bracketed = /^\[([^\]]+)\]/.exec(registry);
-    if (bracketed)
-        return bracketed[1];
-    return registry.replace(/:[0-9]+$/, "").toLowerCase();
-}
-/** True for localhost, 127.0.0.0/8 and [::1] (Docker's default insecure registries): spoken to over plain http. */
-function isLoopbackRegistry(registry) {
-    const host = registryHost(registry);
-    return host === "localhost" || host === "::1" || /^127(?:\.[0-9]{1,3}){3}$/.test(host);
-}
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-
-
-
-
-/** The defaults action.yml declares (a unit test keeps the two in step). */
-const DEFAULTS = {
-    context: ".",
-    builder: "auto",
-    push: "true",
-    cache: "false",
-    "skip-if-exists": "true",
-};
-const BUILDERS = ["auto", "docker", "buildah"];
-/** The label the action sets from the commit; a labels line may not contradict it. */
-const REVISION_LABEL = "org.opencontainers.image.revision";
-// Docker's advice for label keys: reverse-DNS, lowercase letters, digits, dots and dashes.
-const LABEL_KEY = /^[a-z0-9](?:[a-z0-9._/-]*[a-z0-9])?$/;
-const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/;
-/** Docker's tag grammar: the commit sha must fit it (it always does for git's shas). */
-const TAG = /^[\w][\w.-]{0,127}$/;
-async function readSettings(inputs, run, tools, env = process.env) {
-    const image = parseImageName(inputs.string("image", { required: true }));
-    const tag = run.commit;
-    if (!TAG.test(tag)) {
-        throw (0,src/* invalidInput */.aY)("image", `${image.name}:${tag}`, "cannot be tagged with the commit", "Run the action for a commit (GITHUB_SHA must be a commit sha).");
-    }
-    const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
-    const context = readContext(inputs, workspace);
-    const file = readFile(inputs, workspace, context);
-    const buildArgs = readBuildArgs(inputs);
-    const labels = readLabels(inputs);
-    const platforms = [
-        ...new Set(inputs.list("platforms", {
-            validate: (p) => PLATFORM.test(p) ? undefined : 'Write platforms as os/arch[/variant], like "linux/amd64, linux/arm64".',
-        })),
-    ];
-    const push = inputs.boolean("push", { default: DEFAULTS.push });
-    const cache = inputs.boolean("cache", { default: DEFAULTS.cache });
-    const skipIfExists = inputs.boolean("skip-if-exists", { default: DEFAULTS["skip-if-exists"] });
-    const wanted = inputs.oneOf("builder", BUILDERS, { default: DEFAULTS.builder });
-    if (wanted === "buildah" && cache) {
-        throw (0,src/* invalidInput */.aY)("cache", "true", "asks for the GitHub Actions cache, which only Buildx has", 'Set "builder" to "docker" or "auto", or leave "cache" out: buildah builds without it.');
-    }
-    // Last: the only check that starts processes (`docker info`, `docker buildx version`).
-    const builder = await resolveBuilder(wanted, tools);
-    return { image, tag, context, file, buildArgs, labels, platforms, builder, push, cache, skipIfExists };
-}
-/** Where a path the user wrote, relative to the repository, is; "" when it is not there. */
-function kindOf(absolute) {
-    try {
-        const stat = (0,external_node_fs_namespaceObject.statSync)(absolute);
-        return stat.isDirectory() ? "directory" : stat.isFile() ? "file" : "";
-    }
-    catch {
-        return "";
-    }
-}
-function readContext(inputs, workspace) {
-    const given = inputs.string("context", { default: DEFAULTS.context });
-    const context = external_node_path_default().resolve(workspace, given);
-    if (kindOf(context) !== "directory") {
-        throw (0,src/* invalidInput */.aY)("context", given, "is not a folder of the repository", 'Give the folder the Containerfile\'s COPY and ADD read from, relative to the repository\'s root, like "." or "app"; check out the repository first (actions/checkout).');
-    }
-    return context;
-}
-/** The file input, or the context's Containerfile, or its Dockerfile. */
-function readFile(inputs, workspace, context) {
-    const given = inputs.string("file");
-    if (given !== undefined) {
-        const file = external_node_path_default().resolve(workspace, given);
-        if (kindOf(file) !== "file") {
-            throw (0,src/* invalidInput */.aY)("file", given, "is not a file of the repository", 'Give the Containerfile or Dockerfile relative to the repository\'s root, like "app/Containerfile", or leave "file" out to use the context\'s.');
-        }
-        return file;
-    }
-    const found = ["Containerfile", "Dockerfile"]
-        .map((name) => external_node_path_default().join(context, name))
-        .find((f) => kindOf(f) === "file");
-    if (found)
-        return found;
-    const shown = external_node_path_default().relative(workspace, context) || ".";
-    throw (0,src/* invalidInput */.aY)("file", "", `is not set, and the context "${shown}" has no Containerfile or Dockerfile`, 'Add a Containerfile to the context, or set "file" to the one to build, relative to the repository\'s root.');
-}
-function readBuildArgs(inputs) {
-    const args = inputs.keyValues("build-args");
-    for (const name of Object.keys(args)) {
-        if ((0,src/* looksLikeSecretName */.FF)(name)) {
-            throw (0,src/* invalidInput */.aY)("build-args", name, "sets a build argument that looks like a secret", "Build arguments are stored in the image's history, where anyone who can pull it reads them: have the application read secrets at run time (from SSM Parameter Store), and pass only a parameter's name here.");
-        }
-    }
-    return args;
-}
-function readLabels(inputs) {
-    const labels = inputs.keyValues("labels", {
-        key: (key) => LABEL_KEY.test(key)
-            ? undefined
-            : 'Write label keys in reverse-DNS notation with lowercase letters, digits, dots and dashes, like "com.example.team=shop".',
-    });
-    if (REVISION_LABEL in labels) {
-        throw (0,src/* invalidInput */.aY)("labels", `${REVISION_LABEL}=${labels[REVISION_LABEL]}`, "sets the revision label", `Remove the line: the action sets ${REVISION_LABEL} to the commit the image is built from and tagged with.`);
-    }
-    return labels;
-}
-/**
- * The builder to use: the one named, once it is known to be there, or for `auto` Buildx
- * when a Docker engine answers and buildah otherwise (GitHub's Ubuntu runners have both).
- */
-async function resolveBuilder(wanted, tools) {
-    const missing = (problem, fix) => (0,src/* invalidInput */.aY)("builder", wanted, problem, fix);
-    const buildx = async () => tools.onPath("docker") && (await tools.answers("docker", ["buildx", "version"]));
-    if (wanted === "buildah") {
-        if (tools.onPath("buildah"))
-            return "buildah";
-        throw missing("names buildah, which is not on the PATH", 'Install buildah (GitHub\'s Ubuntu runners have it; elsewhere "apt-get install buildah"), or set "builder" to "docker".');
-    }
-    if (wanted === "docker") {
-        if (await buildx())
-            return "docker";
-        throw missing('names Docker Buildx, but "docker buildx version" does not answer', 'Set up Buildx first (docker/setup-buildx-action), or set "builder" to "buildah".');
-    }
-    if ((await buildx()) && (await tools.answers("docker", ["info"])))
-        return "docker";
-    if (tools.onPath("buildah"))
-        return "buildah";
-    throw missing("found neither a Docker engine with Buildx nor buildah", "Run on a runner with Docker and Buildx (docker/setup-buildx-action) or with buildah (GitHub's Ubuntu runners have both), or install one.");
-}
-
-;// CONCATENATED MODULE: ./src/labels.ts
-
-/**
- * The OCI labels the action sets (the commit, the repository's page, when and as what the
- * image was built), then the labels input, which may add to them or replace all but the
- * revision.
- */
-function imageLabels(run, given, now) {
-    return {
-        [REVISION_LABEL]: run.commit,
-        "org.opencontainers.image.source": `${run.serverUrl}/${run.repository}`,
-        "org.opencontainers.image.created": now.toISOString(),
-        "org.opencontainers.image.title": run.repository.slice(run.repository.indexOf("/") + 1),
-        ...given,
-    };
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ../../packages/release/src/bake-key.ts
-
-/**
- * The bake key: a hash of everything that decides what an AMI (and each of its region
- * copies) contains. bake-ami tags what it bakes with it and reuses an AMI with the same
- * key instead of baking again. The exact formula, and why each input is in or out, is in
- * ../BAKE-KEY.md; change it only together with BAKE_KEY_SCHEMA, since every change of the
- * formula makes every existing AMI look different once.
- */
-const BAKE_KEY_SCHEMA = 1;
-/** `sha256:<64 hex digits>`, the same on every machine for the same input. */
-function bakeKey(input) {
-    const recipe = input.recipe.map((file) => [canonicalPath(file.path), sha256(file.content)]);
-    const settings = Object.entries(input.settings)
-        .filter(([, value]) => value !== undefined)
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    const document = ["deploy-bake-key", BAKE_KEY_SCHEMA, input.baseImageId, recipe, input.image ?? null, settings];
-    return `sha256:${sha256(Buffer.from(JSON.stringify(document), "utf8"))}`;
-}
-/**
- * The settings that go into the key, named like the action's inputs. Maps become sorted
- * `KEY=VALUE` lists so that their order never matters. RELEASE names this run's commit and
- * would make every key new; IMAGE is in the key already, as `image`.
- */
-function bakeSettings(request) {
-    const env = Object.entries(request.recipeEnv).filter(([name]) => name !== "RELEASE" && name !== "IMAGE");
-    return {
-        "instance-type": request.instanceType,
-        "root-volume-size": request.rootVolumeSizeGiB,
-        encrypt: request.encrypt,
-        "kms-key-id": bake_key_pairs(Object.entries(request.kmsKeyIds)),
-        "recipe-env": bake_key_pairs(env),
-    };
-}
-/** The first 12 hex digits of a key, for AMI names, which need to be short and not unique. */
-function shortBakeKey(key) {
-    return key.replace(/^sha256:/, "").slice(0, 12);
-}
-function bake_key_pairs(entries) {
-    return entries.map(([key, value]) => `${key}=${value}`).sort();
-}
-// A Windows checkout names the same file with `\`, and macOS may hand back decomposed
-// Unicode; neither changes the file.
-function canonicalPath(path) {
-    return path.replaceAll("\\", "/").normalize("NFC");
-}
-function sha256(bytes) {
-    return createHash("sha256").update(bytes).digest("hex");
-}
-
-;// CONCATENATED MODULE: ../../packages/release/src/github.ts
-
-const GITHUB_API_VERSION = "2022-11-28";
-const USER_AGENT = "deploy/1";
-const DEFAULT_ATTEMPTS = 4;
-const DEFAULT_MAX_RETRY_WAIT_MS = 120_000;
-const FIRST_BACKOFF_MS = 1_000;
-/** GitHub's advice when a secondary rate limit comes without `retry-after`: wait at least a minute. */
-const SECONDARY_LIMIT_WAIT_MS = 60_000;
-function githubClient(options) {
-    const { token, clock = systemClock, signal, logger } = options;
-    const send = options.fetch ?? fetch;
-    const maxAttempts = options.maxAttempts ?? DEFAULT_ATTEMPTS;
-    const maxRetryWaitMs = options.maxRetryWaitMs ?? DEFAULT_MAX_RETRY_WAIT_MS;
-    if (!token) {
-        throw new DeployError({
-            what: "There is no GitHub token to call GitHub's API with.",
-            why: "The token is empty.",
-            fix: `Pass \`github-token: \${{ github.token }}\` (the default) or another token that may write deployments.`,
-            input: "github-token",
-            code: "MissingGithubToken",
-        });
-    }
-    const apiUrl = checkedApiUrl(options.apiUrl);
-    const hide = (text) => text.replaceAll(token, "***");
-    const headers = {
-        accept: "application/vnd.github+json",
-        authorization: `Bearer ${token}`,
-        "x-github-api-version": GITHUB_API_VERSION,
-        "user-agent": USER_AGENT,
-    };
-    async function attempt(method, url, body) {
-        let response;
-        let text;
-        try {
-            response = await send(url, {
-                method,
-                headers: body === undefined ? headers : { ...headers, "content-type": "application/json" },
-                ...(body !== undefined && { body: JSON.stringify(body) }),
-                ...(signal && { signal }),
-            });
-            text = await response.text();
-        }
-        catch (error) {
-            if (isCancellation(error) || signal?.aborted)
-                throw signal?.reason ?? error;
-            const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
-            return { failure: { message: `GitHub could not be reached (${String(error)}${cause}).`, retryInMs: 0 } };
-        }
-        if (!response.ok)
-            return { failure: describeFailure(response, text) };
-        try {
-            const data = text === "" ? undefined : JSON.parse(text);
-            return { response: { status: response.status, data, headers: response.headers } };
-        }
-        catch {
-            return {
-                failure: {
-                    status: response.status,
-                    message: `GitHub answered ${response.status} with a body that is not JSON.`,
-                },
-            };
-        }
-    }
-    async function call(method, url, options) {
-        let waitedMs = 0;
-        for (let n = 1;; n++) {
-            const { response, failure } = await attempt(method, url, options.body);
-            if (response)
-                return response;
-            const waitMs = failure.retryInMs === undefined ? undefined : Math.max(failure.retryInMs, backoffMs(n));
-            const retry = waitMs !== undefined && n < maxAttempts && waitedMs + waitMs <= maxRetryWaitMs;
-            if (!retry)
-                throw failureError(failure, options.doing, n, hide);
-            const next = `Trying again to ${options.doing} in ${formatDuration(waitMs)} (attempt ${n + 1} of ${maxAttempts}).`;
-            logger?.info(hide(`${sentence(failure.message)} ${next}`));
-            await clock.sleep(waitMs, signal);
-            waitedMs += waitMs;
-        }
-    }
-    return {
-        apiUrl,
-        request: (method, path, options) => call(method, urlOf(apiUrl, path, options.query), options),
-        async *pages(path, options) {
-            let url = urlOf(apiUrl, path, { ...options.query, per_page: options.perPage });
-            for (let page = 1; url !== undefined && page <= options.maxPages; page++) {
-                const response = await call("GET", url, options);
-                yield response.data;
-                url = nextPage(response.headers.get("link"), apiUrl);
-            }
-        },
-    };
-}
-/** `/repos/{owner}/{name}` of an `owner/name`, checked so a bad name fails before any call. */
-function github_repositoryPath(repository) {
-    const match = /^([\w.-]+)\/([\w.-]+)$/.exec(repository);
-    if (!match) {
-        throw new DeployError({
-            what: `"${repository}" is not a GitHub repository name.`,
-            why: "A repository is named owner/name, like acme/shop.",
-            fix: `Pass the repository as owner/name; in a workflow, \${{ github.repository }}.`,
-            code: "InvalidRepository",
-        });
-    }
-    return `/repos/${encodeURIComponent(match[1])}/${encodeURIComponent(match[2])}`;
-}
-function checkedApiUrl(value) {
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        url = undefined;
-    }
-    if (!url || !["http:", "https:"].includes(url.protocol)) {
-        throw new DeployError({
-            what: "The GitHub API URL is not an http(s) URL.",
-            why: `Got "${value}".`,
-            fix: "Leave GITHUB_API_URL as the runner sets it (https://api.github.com, or your GitHub Enterprise Server's /api/v3).",
-            code: "InvalidGithubApiUrl",
-        });
-    }
-    return url.href.replace(/\/+$/, "");
-}
-function urlOf(apiUrl, path, query = {}) {
-    const params = new URLSearchParams();
-    for (const [name, value] of Object.entries(query))
-        if (value !== undefined)
-            params.set(name, String(value));
-    const search = params.size > 0 ? `?${params}` : "";
-    return `${apiUrl}${path.startsWith("/") ? path : `/${path}`}${search}`;
-}
-/**
- * The `next` URL of a `Link` header. It must lie under the API root: the token is sent
- * along, and a header pointing elsewhere is not followed.
- */
-function nextPage(link, apiUrl) {
-    for (const part of link?.split(",") ?? []) {
-        const match = /<([^>]+)>\s*;\s*rel="?([^";]+)"?/.exec(part);
-        if (match?.[2]?.split(/\s+/).includes("next")) {
-            const url = match[1];
-            if (url === apiUrl || url.startsWith(`${apiUrl}/`))
-                return url;
-            throw new DeployError({
-                what: "GitHub's next page lies outside its API.",
-                why: `The Link header points to ${new URL(url).origin}, not under ${apiUrl}.`,
-                fix: "Check that GITHUB_API_URL is the API root of your GitHub (https://api.github.com, or GitHub Enterprise Server's /api/v3).",
-                code: "GithubBadLink",
-            });
-        }
-    }
-    return undefined;
-}
-/** Exponential backoff from 1 s, with ±20 % jitter so that parallel jobs spread out. */
-function backoffMs(attempt) {
-    return FIRST_BACKOFF_MS * 2 ** (attempt - 1) * (0.8 + 0.4 * Math.random());
-}
-/** Reads an error answer: GitHub's message and validation errors, and whether another attempt may help. */
-function describeFailure(response, text) {
-    const status = response.status;
-    let message = text.slice(0, 200);
-    let details;
-    try {
-        const body = JSON.parse(text);
-        if (typeof body.message === "string")
-            message = body.message;
-        if (Array.isArray(body.errors) && body.errors.length > 0) {
-            details = body.errors.map((e) => (typeof e === "string" ? e : (e?.message ?? JSON.stringify(e)))).join("; ");
-        }
-    }
-    catch {
-        // Not JSON: a proxy's or load balancer's page; its first characters say enough.
-    }
-    const failure = { status, message: `GitHub answered ${status}: ${message}`, ...(details && { details }) };
-    const retryAfter = Number(response.headers.get("retry-after") ?? Number.NaN);
-    const retryAfterMs = Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter * 1000 : undefined;
-    const secondary = /secondary rate limit/i.test(message);
-    const primary = response.headers.get("x-ratelimit-remaining") === "0";
-    if ((status === 403 || status === 429) && (retryAfterMs !== undefined || secondary || primary)) {
-        failure.rateLimited = true;
-        // A spent primary limit resets within the hour: too long to hold a deployment for, so no retry.
-        const fallback = secondary || status === 429 ? SECONDARY_LIMIT_WAIT_MS : undefined;
-        const retryInMs = retryAfterMs ?? fallback;
-        if (retryInMs !== undefined)
-            failure.retryInMs = retryInMs;
-    }
-    else if (status >= 500) {
-        failure.retryInMs = retryAfterMs ?? 0;
-    }
-    return failure;
-}
-function failureError(failure, doing, attempts, hide) {
-    const { status } = failure;
-    const tries = attempts > 1 ? ` Tried ${attempts} times.` : "";
-    const why = hide(`${sentence(failure.details ? `${failure.message.replace(/\.$/, "")}: ${failure.details}` : failure.message)}${tries}`);
-    const [code, fix] = advice(failure);
-    return new DeployError({
-        what: hide(`Could not ${doing}${status === undefined ? "" : `: GitHub answered ${status}`}.`),
-        why,
-        fix,
-        code,
-    });
-}
-function sentence(text) {
-    return /[.!?]$/.test(text) ? text : `${text}.`;
-}
-function advice(failure) {
-    const permissions = "give the job `permissions: deployments: write` (a job that sets `permissions` gets only what it lists), or pass a token that may write deployments to this repository";
-    if (failure.rateLimited) {
-        return ["GithubRateLimited", "GitHub is limiting this token's requests: re-run the job in a few minutes."];
-    }
-    switch (failure.status) {
-        case undefined:
-            return ["GithubUnreachable", "Check the runner's network access to GITHUB_API_URL, then re-run the job."];
-        case 401:
-            return [
-                "GithubUnauthorized",
-                `GitHub did not accept the token: pass \`github-token: \${{ github.token }}\` (the default), or a token that has not expired; ${permissions}.`,
-            ];
-        case 403:
-            return ["GithubForbidden", `The token may not do this: ${permissions}.`];
-        case 404:
-            return [
-                "GithubNotFound",
-                "The repository or deployment does not exist, or the token cannot see it (GitHub answers 404 rather than 403 then): check the repository name and that the token belongs to it.",
-            ];
-        case 409:
-        case 422:
-            return ["GithubRejected", "GitHub refused the request as given; the message above says which field."];
-        default:
-            return failure.status >= 500
-                ? [
-                    "GithubServerError",
-                    "GitHub had trouble answering: check https://www.githubstatus.com, then re-run the job.",
-                ]
-                : ["GithubError", "See GitHub's message above."];
-    }
-}
-
-;// CONCATENATED MODULE: ../../packages/release/src/check-runs.ts
-
-
-/** Conclusions that let a release through: GitHub's own rule for required status checks. */
-const PASSING = new Set(["success", "neutral", "skipped"]);
-/**
- * The latest run of each named check on `commit`, one outcome per name, in the order given.
- * GitHub lists the latest run of a name per check suite; when two suites ran a check of the
- * same name (two workflows with a `test` job), each must have passed, and the first that did
- * not is the outcome.
- */
-async function check_runs_readChecks(client, repository, commit, names) {
-    const path = `${repositoryPath(repository)}/commits/${commit}/check-runs`;
-    return Promise.all([...new Set(names)].map(async (name) => {
-        const { data } = await client.request("GET", path, {
-            doing: `read the check run "${name}" of ${commit.slice(0, 7)} in ${repository}`,
-            query: { check_name: name, filter: "latest", per_page: 100 },
-        });
-        const runs = data.check_runs.filter((r) => r.name === name).map(outcomeOf);
-        return runs.find((r) => !r.passed) ?? runs[0] ?? { name, conclusion: "missing", passed: false };
-    }));
-}
-function outcomeOf(run) {
-    const conclusion = run.status === "completed" ? (run.conclusion ?? "none") : run.status;
-    const url = run.html_url ?? run.details_url;
-    return { name: run.name, conclusion, ...(url && { url }), passed: PASSING.has(conclusion) };
-}
-/**
- * Throws a DeployError naming every check that did not pass, with its conclusion and link:
- * RequiredCheckFailed when one concluded otherwise than success, neutral or skipped, else
- * RequiredCheckPending when one still runs, else RequiredCheckMissing.
- */
-function check_runs_requirePassed(outcomes, commit) {
-    const failing = outcomes.filter((o) => !o.passed);
-    if (failing.length === 0)
-        return;
-    const failed = failing.filter((o) => !["missing", "queued", "in_progress", "waiting", "pending"].includes(o.conclusion));
-    const running = failing.filter((o) => o.conclusion !== "missing" && !failed.includes(o));
-    const code = failed.length > 0 ? "RequiredCheckFailed" : running.length > 0 ? "RequiredCheckPending" : "RequiredCheckMissing";
-    const describe = (o) => o.conclusion === "missing"
-        ? `"${o.name}" has not run on it`
-        : `"${o.name}" is ${o.conclusion}${o.url ? ` (${o.url})` : ""}`;
-    const short = commit.slice(0, 7);
-    throw new DeployError({
-        what: `The release of ${short} has not passed its required checks: ${failing.map(describe).join("; ")}.`,
-        why: "A release is promoted only when every required check concluded success, neutral or skipped on its commit.",
-        fix: code === "RequiredCheckFailed"
-            ? `Fix what the failing checks report and deploy the fix to stage, or re-run the checks on ${short} if they failed for another reason.`
-            : code === "RequiredCheckPending"
-                ? "Wait until the checks finish, then run the promotion again."
-                : `Check the names in "required-checks" against the check runs of ${short} (the job names of the workflows that run on it), or run those checks on it.`,
-        input: "required-checks",
-        code,
-    });
-}
-
-;// CONCATENATED MODULE: ../../packages/release/src/release.ts
-
-const RELEASE_SCHEMA = 1;
-const SHA = /^[0-9a-f]{40}$/;
-const AMI = /^ami-[0-9a-f]{8,17}$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
-const IMAGE = /^[^\s@]+@sha256:[0-9a-f]{64}$/;
-/**
- * Reads a release from JSON text or a parsed value, checking every field. `about` names
- * where it came from (`Input "release"`, `The payload of deployment 42`) in the error.
- */
-function release_parseRelease(value, about = 'Input "release"') {
-    const fail = (why, fix = "Pass the `release` output of build-image, bake-ami or promote unchanged.") => {
-        throw new DeployError({ what: `${about} is not a valid release record.`, why, fix, code: "InvalidRelease" });
-    };
-    let record = value;
-    if (typeof value === "string") {
-        try {
-            record = JSON.parse(value);
-        }
-        catch {
-            fail(`It is not JSON: "${value.length > 80 ? `${value.slice(0, 80)}...` : value}".`);
-        }
-    }
-    if (typeof record !== "object" || record === null || Array.isArray(record))
-        return fail("It is not a JSON object.");
-    const r = record;
-    if (r.schema !== RELEASE_SCHEMA) {
-        return fail(`Its schema is ${JSON.stringify(r.schema)}; this version of the suite reads schema ${RELEASE_SCHEMA}.`, "Use the same major version of the deploy actions for every step of the pipeline.");
-    }
-    const str = (key, pattern, optional = false) => {
-        const v = r[key];
-        if (v === undefined && optional)
-            return undefined;
-        if (typeof v !== "string" || (pattern && !pattern.test(v)))
-            return fail(`Field "${key}" is ${JSON.stringify(v)}.`);
-        return v;
-    };
-    const commit = str("commit", SHA);
-    const repository = str("repository", /^[\w.-]+\/[\w.-]+$/);
-    const image = str("image", IMAGE, true);
-    const bakeKey = str("bakeKey", /^sha256:[0-9a-f]{64}$/, true);
-    const createdAt = str("createdAt");
-    if (Number.isNaN(Date.parse(createdAt)))
-        fail(`Field "createdAt" is ${JSON.stringify(createdAt)}, not a date.`);
-    const amis = r.amis;
-    if (typeof amis !== "object" || amis === null || Array.isArray(amis))
-        return fail('Field "amis" is not an object.');
-    for (const [region, ami] of Object.entries(amis)) {
-        if (!REGION.test(region) || typeof ami !== "string" || !AMI.test(ami)) {
-            fail(`Field "amis" maps ${JSON.stringify(region)} to ${JSON.stringify(ami)}.`);
-        }
-    }
-    const run = r.run;
-    if (typeof run !== "object" ||
-        run === null ||
-        !Number.isInteger(run.id) ||
-        !Number.isInteger(run.attempt) ||
-        typeof run.url !== "string") {
-        return fail(`Field "run" is ${JSON.stringify(run)}.`);
-    }
-    return {
-        schema: 1,
-        commit,
-        repository,
-        ...(image !== undefined && { image }),
-        amis: { ...amis },
-        ...(bakeKey !== undefined && { bakeKey }),
-        createdAt,
-        run: { id: run.id, attempt: run.attempt, url: run.url },
-    };
-}
-/**
- * A new release made by this run, of its commit: for a step that starts a pipeline rather
- * than extending a release it was given (bake-ami without `release`, rolling-replace with
- * a plain `ami-id`), so that what travels on and what deployments record is a release either way.
- */
-function releaseOf(run, made, now) {
-    return {
-        schema: 1,
-        commit: run.commit,
-        repository: run.repository,
-        ...(made.image !== undefined && { image: made.image }),
-        amis: { ...made.amis },
-        ...(made.bakeKey !== undefined && { bakeKey: made.bakeKey }),
-        createdAt: now.toISOString(),
-        run: { id: Number(run.runId), attempt: Number(run.runAttempt), url: run.runUrl },
-    };
-}
-/** The AMI of `region`, or an error that says which regions the release has. */
-function amiFor(release, region) {
-    const ami = release.amis[region];
-    if (!ami) {
-        const regions = Object.keys(release.amis);
-        throw new DeployError({
-            what: `The release of ${release.commit.slice(0, 7)} has no AMI in ${region}.`,
-            why: regions.length ? `It has AMIs in ${regions.join(", ")}.` : "It has no AMIs at all.",
-            fix: `Add ${region} to bake-ami's "regions" input, or let promote copy the AMI there ("copy-to-regions").`,
-            code: "NoAmiForRegion",
-        });
-    }
-    return ami;
-}
-/** The release as JSON with its keys in one order, so the same release is the same text. */
-function release_formatRelease(release) {
-    const amis = Object.fromEntries(Object.entries(release.amis).sort(([a], [b]) => a.localeCompare(b)));
-    return JSON.stringify({
-        schema: release.schema,
-        commit: release.commit,
-        repository: release.repository,
-        image: release.image,
-        amis,
-        bakeKey: release.bakeKey,
-        createdAt: release.createdAt,
-        run: { id: release.run.id, attempt: release.run.attempt, url: release.run.url },
-    });
-}
-
-;// CONCATENATED MODULE: ../../packages/release/src/deployments.ts
-
-
-
-/** What GitHub allows in a status's description. */
-const MAX_DESCRIPTION = 140;
-const deployments_SHA = /^[0-9a-f]{40}$/;
-function isProductionEnvironment(environment) {
-    return /^(production|prod)$/i.test(environment.trim());
-}
-/**
- * Creates the deployment of `commit` to `environment`. It names the commit by its sha,
- * not the branch, because the branch may have moved on since the run started. Checks on
- * the commit are not GitHub's business here (`required_contexts: []`): the workflow has
- * already decided to deploy, and nothing is merged (`auto_merge: false`).
- */
-async function recordDeployment(client, options) {
-    const { repository, commit, environment, release } = options;
-    if (!deployments_SHA.test(commit)) {
-        throw new DeployError({
-            what: `Cannot record a deployment of "${commit}".`,
-            why: "A deployment is recorded for a commit's full 40-character sha.",
-            fix: `Pass the full commit sha, e.g. \${{ github.sha }} or the release's commit.`,
-            code: "InvalidCommit",
-        });
-    }
-    const from = options.ref ? ` from ${options.ref.replace(/^refs\/(heads|tags)\//, "")}` : "";
-    const description = options.description ?? `Release ${release.commit.slice(0, 7)}${from}, run ${release.run.id}`;
-    const { data } = await client.request("POST", `${repositoryPath(repository)}/deployments`, {
-        doing: `record the deployment of ${commit.slice(0, 7)} to ${environment} in ${repository}`,
-        body: {
-            ref: commit,
-            task: "deploy",
-            auto_merge: false,
-            required_contexts: [],
-            payload: JSON.parse(formatRelease(release)),
-            environment,
-            description: truncate(description),
-            production_environment: options.productionEnvironment ?? isProductionEnvironment(environment),
-            transient_environment: options.transient ?? false,
-        },
-    });
-    return { id: data.id, url: data.url };
-}
-async function setDeploymentStatus(client, repository, id, options) {
-    const { data } = await client.request("POST", `${repositoryPath(repository)}/deployments/${id}/statuses`, {
-        doing: `set the status of deployment ${id} in ${repository} to ${options.state}`,
-        body: {
-            state: options.state,
-            log_url: options.logUrl,
-            ...(options.environmentUrl && { environment_url: options.environmentUrl }),
-            ...(options.description !== undefined && { description: truncate(options.description) }),
-        },
-    });
-    return { id: data.id, state: data.state };
-}
-/** `text` cut to GitHub's 140 characters, with an ellipsis when cut; never splits a character. */
-function truncate(text, max = MAX_DESCRIPTION) {
-    const chars = Array.from(text);
-    return chars.length <= max ? text : `${chars.slice(0, max - 1).join("")}…`;
-}
-const DEFAULT_LIMIT = 50;
-/**
- * The newest deployment of `environment` (of `commit`, when given) that succeeded, with its
- * release, and the newer ones passed over and why, for the summary.
- *
- * Deployments without a release in their payload are passed over: GitHub records one for
- * every job that names an environment, and other tools may deploy there too. A payload
- * that says it is a release (it has a `schema`) but is not a valid one is an error rather
- * than a skip, so a broken record is seen instead of silently promoting an older release.
- *
- * A success counts while it is the latest status, or was until `inactive` followed it:
- * GitHub marks a successful deployment inactive when a newer one of the environment
- * succeeds, and a newer one of ours would have been found first, so the one that
- * superseded it is not ours (such as the job's own).
- *
- * It looks at `limit` deployments at most (default 50): one call per page of deployments,
- * one per deployment with a release for its statuses.
- *
- * `accept`, when given, says of a successful deployment's release why it is not the one
- * wanted (a reason, as for the other skipped ones), or undefined to take it.
- */
-async function deployments_findLatestSuccessfulDeployment(client, repository, environment, options = {}) {
-    const limit = options.limit ?? DEFAULT_LIMIT;
-    const path = `${repositoryPath(repository)}/deployments`;
-    const skipped = [];
-    let seen = 0;
-    const pages = client.pages(path, {
-        doing: `list the deployments to ${environment} in ${repository}`,
-        query: { environment, task: "deploy", sha: options.commit },
-        perPage: Math.min(limit, 100),
-        maxPages: Math.ceil(limit / Math.min(limit, 100)),
-    });
-    for await (const page of pages) {
-        for (const d of page.slice(0, limit - seen)) {
-            seen++;
-            const skip = (reason, state) => skipped.push({ id: d.id, commit: d.sha, createdAt: d.created_at, ...(state && { state }), reason });
-            if (!claimsToBeRelease(d.payload)) {
-                skip("its payload holds no release: deploy did not record it");
-                continue;
-            }
-            const { data: statuses } = await client.request("GET", `${path}/${d.id}/statuses`, {
-                doing: `read the statuses of deployment ${d.id} in ${repository}`,
-                query: { per_page: 2 },
-            });
-            const [latest, previous] = statuses;
-            const succeeded = latest?.state === "success" || (latest?.state === "inactive" && previous?.state === "success");
-            if (!succeeded) {
-                skip(whyNot(latest?.state), latest?.state ?? "none");
-                continue;
-            }
-            const status = latest;
-            const release = releaseOfDeployment(d, environment);
-            const notWanted = options.accept?.(release);
-            if (notWanted !== undefined) {
-                skip(notWanted, status.state);
-                continue;
-            }
-            return {
-                deployment: {
-                    id: d.id,
-                    url: d.url,
-                    commit: d.sha,
-                    environment: d.environment,
-                    createdAt: d.created_at,
-                    release,
-                    state: status.state,
-                    ...(status.environment_url && { environmentUrl: status.environment_url }),
-                    ...(status.log_url && { logUrl: status.log_url }),
-                },
-                skipped,
-                truncated: false,
-            };
-        }
-        if (seen >= limit)
-            break;
-    }
-    return { skipped, truncated: seen >= limit };
-}
-/**
- * The release a successful deployment records. A payload that claims to be one but is not
- * valid is an error naming the deployment, with what to do about it in a deployment's terms.
- */
-function releaseOfDeployment(d, environment) {
-    try {
-        return parseRelease(d.payload, `The payload of deployment ${d.id}`);
-    }
-    catch (error) {
-        if (!isDeployError(error) || error.code !== "InvalidRelease")
-            throw error;
-        throw new DeployError({
-            what: error.what,
-            why: `${error.why ?? ""} It is the deployment of ${d.sha.slice(0, 7)} to ${environment} created ${d.created_at}, which succeeded.`.trim(),
-            fix: `Deploy a release to ${environment} again with this major version of the deploy actions (the newest successful deployment is the one found), or name the release to promote with the "release" input. A payload written by hand or by another tool must hold a complete release record.`,
-            code: "InvalidRelease",
-            cause: error,
-        });
-    }
-}
-/** A payload written as a release: an object with a `schema` (GitHub gives `{}` or `""` when there is none). */
-function claimsToBeRelease(payload) {
-    const value = typeof payload === "string" ? safeJson(payload) : payload;
-    return typeof value === "object" && value !== null && "schema" in value;
-}
-function safeJson(text) {
-    try {
-        return JSON.parse(text);
-    }
-    catch {
-        return undefined;
-    }
-}
-function whyNot(state) {
-    switch (state) {
-        case undefined:
-            return "it has no status: its step never started the rollout";
-        case "failure":
-            return "its rollout failed";
-        case "error":
-            return "its rollout ended in an error";
-        case "inactive":
-            return "it was marked inactive without having succeeded";
-        default:
-            return `its rollout did not finish (the latest status is ${state}): it is still running, or its job was cancelled`;
-    }
-}
-
-;// CONCATENATED MODULE: ../../packages/release/src/promotion.ts
-
-
-
-const promotion_SHA = /^[0-9a-f]{40}$/;
-/**
- * Every GitHub-side check of a promotion; throws DeployErrors (codes NoSuccessfulDeployment
- * (names the environment), ReleaseNeverSucceeded, InvalidRelease (malformed payload, names the
- * deployment), RequiredCheckFailed, RequiredCheckPending, RequiredCheckMissing, ReleaseTooOld,
- * Rollback) before anything changes in AWS.
- *
- * The release promoted is the record of a deployment to `from` whose latest status is success:
- * the newest one, the newest of the wanted commit, or the newest whose record is the wanted
- * one (same commit, AMIs and image). Then its commit's required checks, its age, and how it
- * compares with what `to` runs now (older by createdAt is a rollback; the same commit is a
- * redeploy, allowed and noted).
- */
-async function planPromotion(client, request) {
-    const { repository, from, to, wanted } = request;
-    const wantedRelease = wanted && "release" in wanted ? wanted.release : undefined;
-    const commit = wanted && ("release" in wanted ? wanted.release.commit : wanted.commit.trim().toLowerCase());
-    if (commit !== undefined && !promotion_SHA.test(commit)) {
-        throw new DeployError({
-            what: `Cannot look for the release of "${commit}".`,
-            why: "A release is looked for by its commit's full 40-character sha.",
-            fix: "Pass the full sha of a commit deployed to the source environment, or a release record, or nothing for the newest release that succeeded there.",
-            input: "release",
-            code: "InvalidCommit",
-        });
-    }
-    const found = await findLatestSuccessfulDeployment(client, repository, from, {
-        ...(commit && { commit }),
-        ...(request.limit !== undefined && { limit: request.limit }),
-        ...(wantedRelease && { accept: (release) => differences(wantedRelease, release) }),
-    });
-    const source = found.deployment;
-    if (!source)
-        throw notFound(request, found, commit);
-    const { release } = source;
-    const checks = await readChecks(client, repository, release.commit, request.requiredChecks);
-    requirePassed(checks, release.commit);
-    const ageMs = request.now.getTime() - Date.parse(release.createdAt);
-    if (request.maxAgeMs !== undefined && ageMs > request.maxAgeMs) {
-        throw new DeployError({
-            what: `The release of ${release.commit.slice(0, 7)} is too old to promote: it was made ${formatDuration(ageMs)} ago.`,
-            why: `"max-age" allows at most ${formatDuration(request.maxAgeMs)}; it was made at ${release.createdAt} and deployed to ${from} by deployment ${source.id}.`,
-            fix: `Deploy a newer commit to ${from} and promote that, or raise "max-age" if this release is still the one to ship.`,
-            input: "max-age",
-            code: "ReleaseTooOld",
-        });
-    }
-    const notes = [];
-    const current = await currentDeployment(client, request, notes);
-    const sameCommit = current?.commit === release.commit;
-    const rollback = current !== undefined && !sameCommit && Date.parse(release.createdAt) < Date.parse(current.release.createdAt);
-    if (sameCommit && current) {
-        notes.push(`${to} runs ${release.commit.slice(0, 7)} already (deployment ${current.id}): this promotion deploys it again.`);
-    }
-    if (rollback && current) {
-        if (!request.allowRollback) {
-            throw new DeployError({
-                what: `Promoting ${release.commit.slice(0, 7)} to ${to} would roll it back.`,
-                why: `${to} runs ${current.commit.slice(0, 7)} (deployment ${current.id}), a release made at ${current.release.createdAt}; this one was made earlier, at ${release.createdAt}.`,
-                fix: `Set "allow-rollback" to true to roll ${to} back on purpose, or deploy a newer commit to ${from} and promote that.`,
-                input: "allow-rollback",
-                code: "Rollback",
-            });
-        }
-        notes.push(`This is a rollback, allowed by allow-rollback: ${to} runs ${current.commit.slice(0, 7)}, made at ${current.release.createdAt}, newer than this release.`);
-    }
-    return {
-        source,
-        skipped: found.skipped,
-        release,
-        ...(current && { current }),
-        checks,
-        rollback,
-        sameCommit,
-        ageMs,
-        notes,
-    };
-}
-/**
- * What `to` runs now. A record there that cannot be read blocks the comparison: it is an
- * error, unless rollbacks are allowed anyway (then it is noted and nothing is compared).
- */
-async function currentDeployment(client, request, notes) {
-    try {
-        const found = await findLatestSuccessfulDeployment(client, request.repository, request.to, {
-            ...(request.limit !== undefined && { limit: request.limit }),
-        });
-        return found.deployment;
-    }
-    catch (error) {
-        if (!isDeployError(error) || error.code !== "InvalidRelease")
-            throw error;
-        if (request.allowRollback) {
-            notes.push(`What ${request.to} runs now could not be read, so it was not compared: ${error.what}`);
-            return undefined;
-        }
-        throw new DeployError({
-            what: error.what,
-            why: `${error.why ?? ""} It is what ${request.to} runs now, which a promotion compares with to refuse rollbacks.`,
-            fix: `${error.fix ?? ""} To promote without that comparison, set "allow-rollback" to true.`.trim(),
-            code: "InvalidRelease",
-            cause: error,
-        });
-    }
-}
-/** Why a recorded release is not the wanted one, or undefined when it is (same commit, AMIs and image). */
-function differences(wanted, recorded) {
-    const why = [];
-    if (recorded.commit !== wanted.commit)
-        why.push(`commit ${recorded.commit.slice(0, 7)}`);
-    if (amiList(recorded.amis) !== amiList(wanted.amis))
-        why.push(`AMIs ${amiList(recorded.amis) || "none"}`);
-    if ((recorded.image ?? "") !== (wanted.image ?? ""))
-        why.push(`image ${recorded.image ?? "none"}`);
-    return why.length > 0 ? `its release differs from the one given: ${why.join(", ")}` : undefined;
-}
-function amiList(amis) {
-    return Object.entries(amis)
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([region, ami]) => `${region} ${ami}`)
-        .join(", ");
-}
-function notFound(request, found, commit) {
-    const { from, repository } = request;
-    const looked = found.truncated ? ` among its newest ${found.skipped.length} deployments` : "";
-    const seen = found.skipped.length === 0
-        ? `There is no deployment${commit ? ` of ${commit.slice(0, 7)}` : ""} to ${from} in ${repository}.`
-        : `Looked at: ${found.skipped
-            .slice(0, 5)
-            .map((s) => `deployment ${s.id} of ${s.commit.slice(0, 7)} (${s.createdAt}): ${s.reason}`)
-            .join("; ")}${found.skipped.length > 5 ? `; and ${found.skipped.length - 5} more` : ""}.`;
-    if (!request.wanted) {
-        return new DeployError({
-            what: `No deployment to ${from} has succeeded${looked}: there is no release to promote.`,
-            why: seen,
-            fix: `Deploy to ${from} first (the deploy workflow records each rollout as a deployment) and promote once it has succeeded; check "from-environment" names the environment the deploy workflow uses.`,
-            code: "NoSuccessfulDeployment",
-        });
-    }
-    const given = "release" in request.wanted ? "The release given (commit " : "Commit ";
-    return new DeployError({
-        what: `${given}${(commit ?? "").slice(0, 7)}${"release" in request.wanted ? ")" : ""} never succeeded in ${from}${looked}, so it is not promoted.`,
-        why: seen,
-        fix: "release" in request.wanted
-            ? `Pass the release record of a successful deployment to ${from} unchanged (or its commit sha), or leave "release" empty to promote the newest release that succeeded there.`
-            : `Deploy ${(commit ?? "").slice(0, 7)} to ${from} and promote it once it has succeeded, or leave "release" empty to promote the newest release that succeeded there.`,
-        input: "release",
-        code: "ReleaseNeverSucceeded",
-    });
-}
-
-;// CONCATENATED MODULE: ../../packages/release/src/index.ts
-
-
-
-
-
-
-
-;// CONCATENATED MODULE: ./src/outcome.ts
-
-
-/** `registry/repository@sha256:...`, what later steps pull; undefined without a digest. */
-function imageByDigest(settings, outcome) {
-    return outcome.digest === undefined ? undefined : `${settings.image.name}@${outcome.digest}`;
-}
-/** The error for a tag that exists when skip-if-exists is false: tags are never pushed twice. */
-function tagExists(settings, digest) {
-    const reference = `${settings.image.name}:${settings.tag}`;
-    return new src/* DeployError */.sH({
-        what: `The tag ${reference} exists already, and a tag is never pushed twice.`,
-        why: `The registry serves ${digest} for it: an image of this commit was built and pushed before, and "skip-if-exists" is false.`,
-        fix: 'Set "skip-if-exists" to true to reuse that image, push a new commit to build a new one, or delete the tag from the registry if the image under it must be replaced.',
-        input: "skip-if-exists",
-        code: "TagExists",
-    });
-}
-/** The release record: this run's commit with the image by digest, for bake-ami. */
-function imageRelease(run, image, now) {
-    return releaseOf(run, { amis: {}, image }, now);
-}
-function setImageOutputs(settings, outcome, release, durationMs) {
-    (0,src/* setOutput */.uH)("image", imageByDigest(settings, outcome) ?? "");
-    (0,src/* setOutput */.uH)("digest", outcome.digest ?? "");
-    (0,src/* setOutput */.uH)("tag", settings.tag);
-    (0,src/* setOutput */.uH)("skipped", String(outcome.skipped));
-    (0,src/* setOutput */.uH)("release", release ? release_formatRelease(release) : "");
-    (0,src/* setOutput */.uH)("duration-seconds", String(Math.round(durationMs / 1000)));
-}
-
-;// CONCATENATED MODULE: ./src/credentials.ts
-
-
-
-
-
-
-// Docker keeps Docker Hub's credentials under its v1 index URL, and asks helpers for that URL.
-const DOCKER_HUB_SERVER = "https://index.docker.io/v1/";
-const DOCKER_HUB_ALIASES = new Set([DOCKER_HUB, "index.docker.io", "registry-1.docker.io"]);
-/**
- * The credential for `registry`, looked up where Docker looks (DOCKER_CONFIG or ~/.docker:
- * a helper from credHelpers or credsStore, then auths), then where buildah and podman look
- * (REGISTRY_AUTH_FILE, else $XDG_RUNTIME_DIR/containers/auth.json and
- * ~/.config/containers/auth.json). Undefined when there is none: the registry may be public.
- */
-async function findCredential(registry, options = {}) {
-    const env = options.env ?? process.env;
-    for (const file of authFiles(env)) {
-        const config = await readAuthFile(file);
-        if (!config)
-            continue;
-        const found = await fromAuthFile(config, file, registry, options.repository, env);
-        if (found)
-            return found;
-    }
-    return undefined;
-}
-/** The files to search, in order. */
-function authFiles(env) {
-    const home = env.HOME || external_node_os_default().homedir();
-    const docker = external_node_path_default().join(env.DOCKER_CONFIG || external_node_path_default().join(home, ".docker"), "config.json");
-    const containers = env.REGISTRY_AUTH_FILE
-        ? [env.REGISTRY_AUTH_FILE]
-        : [
-            ...(env.XDG_RUNTIME_DIR ? [external_node_path_default().join(env.XDG_RUNTIME_DIR, "containers", "auth.json")] : []),
-            external_node_path_default().join(home, ".config", "containers", "auth.json"),
-        ];
-    return [docker, ...containers];
-}
-async function readAuthFile(file) {
-    let text;
-    try {
-        text = await (0,promises_.readFile)(file, "utf8");
-    }
-    catch (error) {
-        if (error.code === "ENOENT")
-            return undefined;
-        throw new src/* DeployError */.sH({
-            what: `Could not read the registry credentials in ${file}.`,
-            why: error.message,
-            fix: "Make the file readable by the user the step runs as, or log in again.",
-            code: "CredentialsUnreadable",
-        });
-    }
-    try {
-        const parsed = JSON.parse(text);
-        if (parsed && typeof parsed === "object" && !Array.isArray(parsed))
-            return parsed;
-    }
-    catch {
-        // The parser's message quotes the text, which holds secrets: say only that it is not JSON.
-    }
-    throw new src/* DeployError */.sH({
-        what: `The registry credentials file ${file} is not a JSON object.`,
-        fix: "Remove the file and log in again (docker/login-action or aws-actions/amazon-ecr-login).",
-        code: "CredentialsUnreadable",
-    });
-}
-async function fromAuthFile(config, file, registry, repository, env) {
-    const helperKey = bestKey(Object.keys(config.credHelpers ?? {}), registry, repository);
-    const helper = helperKey === undefined ? config.credsStore : config.credHelpers?.[helperKey];
-    if (helper) {
-        const found = await fromHelper(helper, registry, env);
-        if (found)
-            return found;
-    }
-    const entryKey = bestKey(Object.keys(config.auths ?? {}), registry, repository);
-    const entry = entryKey === undefined ? undefined : config.auths?.[entryKey];
-    return entry ? fromEntry(entry, file, entryKey) : undefined;
-}
-/**
- * The key that names `registry` (or a namespace of `repository` in it), the most specific
- * first. Keys are written many ways: "ghcr.io", "https://ghcr.io", "https://index.docker.io/v1/",
- * "quay.io/acme".
- */
-function bestKey(keys, registry, repository) {
-    const wanted = `${registry}/${repository ?? ""}`;
-    let best;
-    for (const key of keys) {
-        const normal = normaliseKey(key);
-        const matches = normal === registry || (normal.includes("/") && `${wanted}/`.startsWith(`${normal}/`));
-        if (matches && (!best || normal.length > best.length))
-            best = { key, length: normal.length };
-    }
-    return best?.key;
-}
-function normaliseKey(key) {
-    const bare = key
-        .replace(/^[a-z]+:\/\//i, "")
-        .replace(/\/+$/, "")
-        .replace(/\/v[12]$/, "");
-    const slash = bare.indexOf("/");
-    const host = (slash < 0 ? bare : bare.slice(0, slash)).toLowerCase();
-    const rest = slash < 0 ? "" : bare.slice(slash);
-    return (DOCKER_HUB_ALIASES.has(host) ? DOCKER_HUB : host) + rest;
-}
-function fromEntry(entry, file, key) {
-    const source = `${file} (auths "${key}")`;
-    let { username, password } = entry;
-    if (entry.auth) {
-        const decoded = Buffer.from(entry.auth, "base64").toString("utf8");
-        const colon = decoded.indexOf(":");
-        if (colon < 0) {
-            throw new src/* DeployError */.sH({
-                what: `The registry credentials in ${source} are not valid.`,
-                why: 'Its "auth" is not base64 of "username:password".',
-                fix: "Log in again (docker/login-action or aws-actions/amazon-ecr-login).",
-                code: "CredentialsUnreadable",
-            });
-        }
-        username = decoded.slice(0, colon);
-        password = decoded.slice(colon + 1);
-    }
-    if (entry.identitytoken)
-        return { kind: "identity-token", username, identityToken: entry.identitytoken, source };
-    if (username && password)
-        return { kind: "basic", username, password, source };
-    return undefined;
-}
-/**
- * Asks `docker-credential-<helper> get`, the protocol of docker-credential-helpers: the
- * server URL on stdin, `{"Username", "Secret"}` on stdout, and a "credentials not found"
- * message with a failing exit when it has none. A Username of "<token>" marks an identity token.
- */
-async function fromHelper(helper, registry, env) {
-    const program = `docker-credential-${helper}`;
-    const server = registry === DOCKER_HUB ? DOCKER_HUB_SERVER : registry;
-    const { code, stdout, stderr, spawnError } = await run(program, ["get"], server, env);
-    if (spawnError) {
-        throw new src/* DeployError */.sH({
-            what: `The credential helper ${program} could not be run.`,
-            why: spawnError.code === "ENOENT" ? `${program} is not on PATH.` : spawnError.message,
-            fix: `Install ${program}, or remove "${helper}" from credHelpers/credsStore in the Docker config and log in again.`,
-            code: "CredentialHelperFailed",
-        });
-    }
-    if (code !== 0) {
-        // Helpers write their errors to stdout; on failure it holds no secret.
-        const message = `${stdout} ${stderr}`.trim();
-        if (/credentials not found/i.test(message))
-            return undefined;
-        throw new src/* DeployError */.sH({
-            what: `The credential helper ${program} failed for ${server}.`,
-            why: `It exited with ${code}: ${message.slice(-500) || "no output"}`,
-            fix: "Log in again before this step (docker/login-action or aws-actions/amazon-ecr-login).",
-            code: "CredentialHelperFailed",
-        });
-    }
-    let answer;
-    try {
-        answer = JSON.parse(stdout);
-    }
-    catch {
-        answer = {};
-    }
-    if (typeof answer.Secret !== "string" || answer.Secret === "") {
-        throw new src/* DeployError */.sH({
-            what: `The credential helper ${program} gave no credentials for ${server}.`,
-            why: 'Its answer has no "Secret".',
-            fix: `Check ${program}, or log in again.`,
-            code: "CredentialHelperFailed",
-        });
-    }
-    const username = typeof answer.Username === "string" ? answer.Username : "";
-    const source = program;
-    return username === "<token>"
-        ? { kind: "identity-token", identityToken: answer.Secret, source }
-        : { kind: "basic", username, password: answer.Secret, source };
-}
-function run(program, args, input, env) {
-    return new Promise((resolve) => {
-        const child = (0,external_node_child_process_namespaceObject.spawn)(program, args, { env, stdio: ["pipe", "pipe", "pipe"], timeout: 60_000 });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (chunk) => {
-            stdout += chunk.toString();
-        });
-        child.stderr.on("data", (chunk) => {
-            stderr += chunk.toString();
-        });
-        child.on("error", (spawnError) => resolve({ code: null, stdout, stderr, spawnError }));
-        child.on("close", (code) => resolve({ code, stdout, stderr }));
-        // A helper that exits without reading stdin makes the write fail with EPIPE; its exit says what happened.
-        child.stdin.on("error", () => { });
-        child.stdin.end(input);
-    });
-}
-
-;// CONCATENATED MODULE: ./src/registry.ts
-
-
-
-
-// Indexes first: asked for a tag, a registry answers with what was pushed, and the digest
-// must be that one (a multi-platform push's index), not one it converted to a single manifest.
-const MANIFEST_TYPES = [
-    "application/vnd.oci.image.index.v1+json",
-    "application/vnd.docker.distribution.manifest.list.v2+json",
-    "application/vnd.oci.image.manifest.v1+json",
-    "application/vnd.docker.distribution.manifest.v2+json",
-];
-const LOG_IN = "Log in to the registry in an earlier step: docker/login-action (e.g. ghcr.io with the GITHUB_TOKEN), or aws-actions/amazon-ecr-login for Amazon ECR; and check that those credentials may read the repository.";
-/**
- * A read-only client of the OCI distribution API, enough to ask whether a tag exists and what
- * an image's labels are before anything is built or pushed. It authenticates as `docker pull`
- * does: anonymously first, then as the 401's WWW-Authenticate challenge asks (Basic, or a
- * Bearer token from the realm for the service and scope), with the login step's credentials.
- */
-function registryClient(registry, options = {}) {
-    const env = options.env ?? process.env;
-    const send = options.fetch ?? fetch;
-    const mask = options.mask ?? src/* setSecret */.Pq;
-    // Docker Hub's API is not at its name.
-    const base = `${isLoopbackRegistry(registry) ? "http" : "https"}://${registry === DOCKER_HUB ? "registry-1.docker.io" : registry}`;
-    const credentials = new Map();
-    const authorizations = new Map();
-    function credentialFor(repository) {
-        let found = credentials.get(repository);
-        if (!found) {
-            found = findCredential(registry, { env, repository }).then((credential) => {
-                if (credential?.kind === "basic")
-                    mask(credential.password);
-                if (credential?.kind === "identity-token")
-                    mask(credential.identityToken);
-                return credential;
-            });
-            credentials.set(repository, found);
-        }
-        return found;
-    }
-    async function call(url, init, signal) {
-        try {
-            return await send(url, { ...init, signal, redirect: "follow" });
-        }
-        catch (error) {
-            if (signal?.aborted)
-                throw signal.reason ?? error;
-            const cause = error.cause;
-            throw new src/* DeployError */.sH({
-                what: `Could not reach the registry ${registry}.`,
-                why: `${new URL(url).host}: ${cause?.message ?? error.message}`,
-                fix: `Check the registry's name in the image input, and that the runner can reach ${registry}.`,
-                code: "RegistryUnreachable",
-                cause: error,
-            });
-        }
-    }
-    /** One request to the API, authenticated as the registry asks; a 401 or 403 after that fails. */
-    async function request(repository, path, init, signal) {
-        const url = `${base}/v2/${repository}/${path}`;
-        const headers = (authorization) => ({
-            ...init.headers,
-            ...(authorization ? { Authorization: authorization } : {}),
-        });
-        let response = await call(url, { ...init, headers: headers(authorizations.get(repository)) }, signal);
-        let credential;
-        if (response.status === 401) {
-            const challenge = parseChallenge(response.headers.get("www-authenticate"));
-            await response.body?.cancel();
-            credential = await credentialFor(repository);
-            const authorization = challenge && (await authorize(challenge, repository, credential, signal));
-            if (authorization) {
-                authorizations.set(repository, authorization);
-                response = await call(url, { ...init, headers: headers(authorization) }, signal);
-            }
-        }
-        if (response.status === 401 || response.status === 403) {
-            throw refused(repository, response.status, await registryMessage(response), credential ?? (await credentialFor(repository)));
-        }
-        return response;
-    }
-    async function authorize(challenge, repository, credential, signal) {
-        if (challenge.scheme === "basic") {
-            return credential?.kind === "basic" ? basicAuthorization(credential) : undefined;
-        }
-        const realm = challenge.params.realm;
-        if (!realm)
-            return undefined;
-        const service = challenge.params.service;
-        const scope = challenge.params.scope ?? `repository:${repository}:pull`;
-        let response;
-        if (credential?.kind === "identity-token") {
-            // An identity token is an OAuth2 refresh token: it is exchanged, never sent as a password.
-            const form = new URLSearchParams({
-                grant_type: "refresh_token",
-                refresh_token: credential.identityToken,
-                client_id: "deploy-build-image",
-                scope,
-                ...(service ? { service } : {}),
-            });
-            response = await call(realm, { method: "POST", body: form }, signal);
-        }
-        else {
-            const url = new URL(realm);
-            if (service)
-                url.searchParams.set("service", service);
-            url.searchParams.set("scope", scope);
-            const headers = credential ? { Authorization: basicAuthorization(credential) } : {};
-            response = await call(url.toString(), { headers }, signal);
-        }
-        if (response.status === 401 || response.status === 403) {
-            throw refused(repository, response.status, await registryMessage(response), credential);
-        }
-        if (!response.ok)
-            throw failed(`get a token for ${repository} from ${new URL(realm).host}`, response, await registryMessage(response));
-        const body = (await response.json().catch(() => ({})));
-        const token = typeof body.token === "string" ? body.token : body.access_token;
-        if (typeof token !== "string" || token === "") {
-            throw new src/* DeployError */.sH({
-                what: `The registry ${registry}'s token service gave no token for ${repository}.`,
-                why: `${new URL(realm).host} answered without "token" or "access_token".`,
-                fix: LOG_IN,
-                code: "RegistryUnauthorized",
-            });
-        }
-        mask(token);
-        return `Bearer ${token}`;
-    }
-    function refused(repository, status, message, credential) {
-        const who = credential
-            ? `The credentials from ${credential.source} were refused`
-            : "No credentials for it were found (Docker's config.json, containers' auth.json)";
-        return new src/* DeployError */.sH({
-            what: `The registry ${registry} did not let this step read ${repository} (HTTP ${status}).`,
-            why: `${who}${message ? `: ${message}` : "."}`,
-            fix: LOG_IN,
-            code: "RegistryUnauthorized",
-        });
-    }
-    function failed(doing, response, message) {
-        return new src/* DeployError */.sH({
-            what: `Could not ${doing}: the registry ${registry} answered HTTP ${response.status}.`,
-            why: message || undefined,
-            fix: "Try again; if it keeps failing, check the registry's status.",
-            code: "RegistryError",
-        });
-    }
-    async function manifest(repository, reference, signal) {
-        const response = await request(repository, `manifests/${reference}`, { headers: { Accept: MANIFEST_TYPES.join(", ") } }, signal);
-        if (response.status === 404) {
-            await response.body?.cancel();
-            throw new src/* DeployError */.sH({
-                what: `The registry ${registry} has no image ${repository}:${reference}.`,
-                fix: "Check the image name and the tag or digest.",
-                code: "ImageNotFound",
-            });
-        }
-        if (!response.ok)
-            throw failed(`read ${repository}:${reference}`, response, await registryMessage(response));
-        return (await response.json());
-    }
-    return {
-        async tagDigest(repository, tag, signal) {
-            const accept = { Accept: MANIFEST_TYPES.join(", ") };
-            let response = await request(repository, `manifests/${tag}`, { method: "HEAD", headers: accept }, signal);
-            if (response.status === 404)
-                return undefined;
-            if (!response.ok)
-                throw failed(`look up ${repository}:${tag}`, response, "");
-            const digest = response.headers.get("docker-content-digest");
-            if (digest)
-                return digest;
-            // The header is optional; the digest of the bytes served is what it would have said.
-            response = await request(repository, `manifests/${tag}`, { headers: accept }, signal);
-            if (response.status === 404)
-                return undefined;
-            if (!response.ok)
-                throw failed(`read ${repository}:${tag}`, response, await registryMessage(response));
-            return `sha256:${(0,external_node_crypto_.createHash)("sha256")
-                .update(Buffer.from(await response.arrayBuffer()))
-                .digest("hex")}`;
-        },
-        async imageConfig(repository, reference, signal) {
-            let found = await manifest(repository, reference, signal);
-            if (Array.isArray(found.manifests)) {
-                const entry = pickPlatform(found.manifests);
-                if (!entry) {
-                    throw new src/* DeployError */.sH({
-                        what: `The image ${repository}:${reference} in ${registry} is an empty index.`,
-                        fix: "Push the image again.",
-                        code: "ImageNotFound",
-                    });
-                }
-                found = await manifest(repository, entry.digest, signal);
-            }
-            const configDigest = found.config?.digest;
-            if (!configDigest) {
-                throw new src/* DeployError */.sH({
-                    what: `The image ${repository}:${reference} in ${registry} has no config.`,
-                    why: `Its manifest is of type ${found.mediaType ?? "unknown"}.`,
-                    fix: "Push it as an OCI or Docker v2 image.",
-                    code: "ImageNotFound",
-                });
-            }
-            const response = await request(repository, `blobs/${configDigest}`, {}, signal);
-            if (!response.ok)
-                throw failed(`read the config of ${repository}:${reference}`, response, await registryMessage(response));
-            const config = (await response.json());
-            return {
-                labels: config.config?.Labels ?? {},
-                ...(config.created ? { created: config.created } : {}),
-                ...(config.architecture ? { architecture: config.architecture } : {}),
-                ...(config.os ? { os: config.os } : {}),
-            };
-        },
-    };
-}
-/** linux/amd64, the runners' platform, else the first entry (attestations are never first in practice). */
-function pickPlatform(manifests) {
-    return manifests.find((m) => m.platform?.os === "linux" && m.platform.architecture === "amd64") ?? manifests[0];
-}
-function basicAuthorization(credential) {
-    return `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString("base64")}`;
-}
-/** `Bearer realm="https://auth.example/token",service="registry",scope="repository:a/b:pull"`. */
-function parseChallenge(header) {
-    const match = header && /^\s*(Basic|Bearer)\b(.*)$/i.exec(header);
-    if (!match)
-        return undefined;
-    const params = {};
-    for (const [, key, quoted, bare] of match[2].matchAll(/([a-zA-Z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))/g)) {
-        params[key.toLowerCase()] = quoted !== undefined ? quoted.replace(/\\(.)/g, "$1") : bare;
-    }
-    return { scheme: match[1].toLowerCase(), params };
-}
-/** The registry's own words: `{"errors": [{"code", "message"}]}`, which carry no secrets. */
-async function registryMessage(response) {
-    const text = await response.text().catch(() => "");
-    try {
-        const body = JSON.parse(text);
-        return (body.errors ?? [])
-            .map((e) => [e.code, e.message].filter(Boolean).join(": "))
-            .filter(Boolean)
-            .join("; ");
-    }
-    catch {
-        return "";
-    }
-}
-
-;// CONCATENATED MODULE: ./src/summary.ts
-
-
-const TITLE = "Build image";
-/** Image, digest, tag, labels, built or skipped, how long it took. */
-function imageSummary(settings, outcome, run, durationMs) {
-    const reference = `${settings.image.name}:${settings.tag}`;
-    const image = imageByDigest(settings, outcome);
-    const result = outcome.skipped ? "skipped" : settings.push ? "built and pushed" : "built, not pushed";
-    const how = outcome.skipped
-        ? `Skipped: the registry has **${reference}** already, so nothing was built or pushed.`
-        : settings.push
-            ? `Built **${reference}** with ${settings.builder} and pushed it.`
-            : `Built **${reference}** with ${settings.builder}; not pushed ("push" is false).`;
-    const body = (0,src/* summary */.z)()
-        .heading(`${TITLE}: ${settings.image.name} ✅`)
-        .paragraph(`${how} ${(0,src/* formatDuration */.a3)(durationMs)} in all.`)
-        .table(["", ""], [
-        ["Image", image ? `\`${image}\`` : "none: not pushed"],
-        ["Digest", outcome.digest ? `\`${outcome.digest}\`` : "none: not pushed"],
-        ["Tag", `\`${settings.tag}\``],
-        ["Result", result],
-        ["Builder", outcome.skipped ? "none" : settings.builder],
-        ["Platforms", settings.platforms.join(", ") || "the builder's own"],
-        ["Duration", (0,src/* formatDuration */.a3)(durationMs)],
-    ]);
-    const labels = Object.entries(outcome.labels ?? {});
-    if (labels.length > 0)
-        body.table(["Label", "Value"], labels);
-    else if (outcome.skipped)
-        body.paragraph("The existing image's labels could not be read.");
-    return body.list([(0,src/* link */.nf)("Workflow run", run.runUrl)]);
-}
-
-;// CONCATENATED MODULE: ./src/main.ts
-
-
-
-
-
-
-
-
-
-/**
- * The main step: read and check every input, ask the registry whether the commit's tag
- * exists, then skip (returning the digest it has) or build and push, and report the digest
- * the registry serves. A tag is never pushed twice.
- */
-async function main_run(signal) {
-    const started = src/* systemClock */.ml.now();
-    const logger = (0,src/* actionsLogger */.MV)();
-    const runCtx = (0,src/* runContext */.pO)();
-    const settings = await readSettings(src/* inputs */.QL, runCtx, systemTools());
-    const { image, tag } = settings;
-    const registry = registryClient(image.registry);
-    // Without push nothing can be overwritten, and the registry need not be asked (or logged in to).
-    const existing = settings.push ? await registry.tagDigest(image.repository, tag, signal) : undefined;
-    let outcome;
-    if (existing !== undefined) {
-        if (!settings.skipIfExists)
-            throw tagExists(settings, existing);
-        logger.info(`${image.name}:${tag} exists already (${existing}): skipping the build.`);
-        outcome = {
-            skipped: true,
-            digest: existing,
-            labels: await servedLabels(registry, settings, existing, logger, signal),
-        };
-    }
-    else {
-        const labels = imageLabels(runCtx, settings.labels, new Date(started));
-        const digest = await buildAndPush(settings, labels, registry, logger, signal);
-        outcome = { skipped: false, ...(digest !== undefined && { digest }), labels };
-    }
-    const durationMs = src/* systemClock */.ml.now() - started;
-    const byDigest = imageByDigest(settings, outcome);
-    const release = byDigest === undefined ? undefined : imageRelease(runCtx, byDigest, new Date());
-    setImageOutputs(settings, outcome, release, durationMs);
-    await imageSummary(settings, outcome, runCtx, durationMs).write();
-}
-/** Builds, pushes, and returns the digest the registry serves for the tag once pushed. */
-async function buildAndPush(settings, labels, registry, logger, signal) {
-    const { image, tag, builder } = settings;
-    if (settings.cache && builder !== "docker")
-        logger.warning('"cache" is for Buildx; buildah builds without it.');
-    const plan = {
-        reference: `${image.name}:${tag}`,
-        context: settings.context,
-        file: settings.file,
-        labels,
-        buildArgs: settings.buildArgs,
-        platforms: settings.platforms,
-        push: settings.push,
-        ...(settings.cache && { cacheScope: `build-image-${image.repository.replaceAll("/", "-")}` }),
-        insecure: isLoopbackRegistry(image.registry),
-    };
-    const pushed = await logger.group(`Building ${plan.reference} with ${builder}`, () => build(builder, plan, { logger, signal }));
-    if (pushed === undefined)
-        return undefined;
-    const served = await registry.tagDigest(image.repository, tag, signal);
-    if (served !== pushed) {
-        throw new src/* DeployError */.sH({
-            what: `The registry does not serve the image just pushed as ${plan.reference}.`,
-            why: `${builder} pushed ${pushed}, and the registry serves ${served ?? "nothing"} for the tag: another job may have pushed the same tag at the same moment.`,
-            fix: "Turn on tag immutability in the registry (ECR: imageTagMutability IMMUTABLE) so that a second push fails, and run the job again.",
-            code: "DigestMismatch",
-        });
-    }
-    logger.info(`Pushed ${image.name}@${served}.`);
-    return served;
-}
-/** The labels of the image a skipped build found, for the summary; none when they cannot be read. */
-async function servedLabels(registry, settings, digest, logger, signal) {
-    try {
-        return (await registry.imageConfig(settings.image.repository, digest, signal)).labels;
-    }
-    catch (error) {
-        logger.warning(`Could not read the labels of ${settings.image.name}@${digest}: ${error.message}`);
-        return undefined;
-    }
-}
-
-
-/***/ }),
-
-/***/ 39:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  sH: () => (/* reexport */ errors_DeployError),
-  MV: () => (/* reexport */ actionsLogger),
-  a3: () => (/* reexport */ duration_formatDuration),
-  QL: () => (/* reexport */ inputs),
-  aY: () => (/* reexport */ invalid_invalidInput),
-  nf: () => (/* reexport */ summary_link),
-  FF: () => (/* reexport */ looksLikeSecretName),
-  pO: () => (/* reexport */ runContext),
-  eg: () => (/* reexport */ runStep),
-  uH: () => (/* reexport */ runner_setOutput),
-  Pq: () => (/* reexport */ secrets_setSecret),
-  z: () => (/* reexport */ summary_summary),
-  ml: () => (/* reexport */ clock_systemClock)
-});
-
-// UNUSED EXPORTS: CancelledError, MAX_PROGRESS_INTERVAL_MS, REGION_CODE, SummaryBuilder, cancellationSignal, createInputs, deployErrorFrom, deployErrorOf, envInputs, failureMessage, forInput, getState, invalidValue, isCancellation, isDeployError, maskSecrets, memoryLogger, parseBoolean, parseDuration, parseInteger, parseJson, parseKeyValues, parseList, parseOneOf, parsePercentage, phaseTimer, poll, readRegion, redact, regionCode, saveState, seededRandom, testRunContext, virtualClock
-
-;// CONCATENATED MODULE: ../../packages/core/src/errors.ts
-class errors_DeployError extends Error {
-    what;
-    why;
-    fix;
-    input;
-    code;
-    constructor(details) {
-        super([details.what, details.why, details.fix].filter(Boolean).join(" "), { cause: details.cause });
-        this.name = "DeployError";
-        this.what = details.what;
-        this.why = details.why;
-        this.fix = details.fix;
-        this.input = details.input;
-        this.code = details.code;
-    }
-}
-function isDeployError(error) {
-    return error instanceof errors_DeployError;
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/cancellation.ts
-
-/** Why a step stopped early; the reason of the signal from `cancellationSignal()`. */
-class CancelledError extends errors_DeployError {
-    constructor(signal) {
-        super({
-            what: "The step was cancelled.",
-            why: `The runner sent ${signal}.`,
-            fix: "Nothing to fix if the run was cancelled on purpose; the post step cleans up what this step started. Otherwise, check the job's timeout-minutes.",
-            code: "Cancelled",
-        });
-        this.name = "CancelledError";
-    }
-}
-/** True for a cancellation, ours or an `AbortError` from code that was handed our signal. */
-function cancellation_isCancellation(error) {
-    return error instanceof CancelledError || (error instanceof Error && error.name === "AbortError");
-}
-const SIGNALS = ["SIGINT", "SIGTERM"];
-const installed = new WeakMap();
-/**
- * A signal that aborts with a CancelledError when the runner cancels the step: it sends
- * SIGINT, then SIGTERM 7.5 s later, then kills. One signal per process, however often
- * this is called. Signal listeners do not keep Node alive. After the first signal the
- * listeners are removed, so the next one ends the process as it normally would instead
- * of being swallowed by a step that did not stop in time.
- */
-function cancellationSignal(source = process) {
-    const existing = installed.get(source);
-    if (existing)
-        return existing;
-    const controller = new AbortController();
-    const listeners = SIGNALS.map((signal) => {
-        const listener = () => {
-            for (const [name, fn] of listeners)
-                source.off(name, fn);
-            controller.abort(new CancelledError(signal));
-        };
-        source.on(signal, listener);
-        return [signal, listener];
-    });
-    installed.set(source, controller.signal);
-    return controller.signal;
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/clock.ts
-const clock_systemClock = {
-    now: () => Date.now(),
-    sleep(ms, signal) {
-        return new Promise((resolve, reject) => {
-            if (signal?.aborted)
-                return reject(signal.reason);
-            const timer = setTimeout(() => {
-                signal?.removeEventListener("abort", onAbort);
-                resolve();
-            }, ms);
-            const onAbort = () => {
-                clearTimeout(timer);
-                reject(signal?.reason);
-            };
-            signal?.addEventListener("abort", onAbort, { once: true });
-        });
-    },
-};
-
-;// CONCATENATED MODULE: ../../packages/core/src/context.ts
-
-function runContext(env = process.env) {
-    const need = (name) => {
-        const value = env[name];
-        if (!value) {
-            throw new errors_DeployError({
-                what: `The environment variable ${name} is not set.`,
-                why: "The GitHub runner sets it for every step; without it the step cannot tell which run and commit it belongs to.",
-                fix: "Run this action in a GitHub Actions workflow (or set the GITHUB_* variables as the runner does).",
-                code: "MissingRunContext",
-            });
-        }
-        return value;
-    };
-    const repository = need("GITHUB_REPOSITORY");
-    const serverUrl = env.GITHUB_SERVER_URL || "https://github.com";
-    const runId = need("GITHUB_RUN_ID");
-    return {
-        repository,
-        commit: need("GITHUB_SHA"),
-        ref: env.GITHUB_REF ?? "",
-        runId,
-        runAttempt: env.GITHUB_RUN_ATTEMPT || "1",
-        serverUrl,
-        apiUrl: env.GITHUB_API_URL || "https://api.github.com",
-        runUrl: `${serverUrl}/${repository}/actions/runs/${runId}`,
-        workflow: env.GITHUB_WORKFLOW ?? "",
-        job: env.GITHUB_JOB ?? "",
-        actor: env.GITHUB_ACTOR ?? "",
-    };
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/invalid.ts
-
-/** Lets callers outside the input parser name a value with a plain string. */
-function subjectOf(about) {
-    return typeof about === "string" ? { label: about } : about;
-}
-/**
- * The error for a value that breaks a rule: `<label> <problem>. Got "<value>". <detail> <fix>`.
- * `detail` may quote the value, so it is left out for secrets.
- */
-function invalidValue(about, got, problem, fix, detail) {
-    const why = about.secret ? 'Got "***".' : [`Got "${got}".`, detail].filter(Boolean).join(" ");
-    return new errors_DeployError({
-        what: `${about.label} ${problem}.`,
-        why,
-        fix,
-        input: about.input,
-        code: "InvalidValue",
-    });
-}
-/**
- * Fails when `value` is outside `bounds`. `noun` and `show` write the range the way the
- * user would write it ("a duration from 1m to 6h", "a whole number of at least 1").
- */
-function checkBounds(value, got, about, bounds, noun, show = String) {
-    const { min, max } = bounds;
-    if ((min === undefined || value >= min) && (max === undefined || value <= max))
-        return value;
-    const range = min !== undefined && max !== undefined
-        ? `from ${show(min)} to ${show(max)}`
-        : min !== undefined
-            ? `of at least ${show(min)}`
-            : `of at most ${show(max)}`;
-    throw invalidValue(about, got, "is out of range", `Write ${noun} ${range}.`);
-}
-/** `invalidValue` for an action input: `Input "<name>" <problem>. Got "<value>". <fix>` */
-function invalid_invalidInput(input, got, problem, fix) {
-    return invalidValue({ label: `Input "${input}"`, input }, got, problem, fix);
-}
-/**
- * Runs a parser from another package, which speaks of records, templates or files rather
- * than inputs, and makes its error name the input (`input`, unless the error names one).
- */
-function forInput(input, parse) {
-    try {
-        return parse();
-    }
-    catch (error) {
-        if (!(error instanceof DeployError))
-            throw error;
-        const named = error.input ?? input;
-        if (error.input === named && error.what.includes(`"${named}"`))
-            throw error;
-        const what = error.what.includes(`"${named}"`) ? error.what : `Input "${named}": ${error.what}`;
-        throw new DeployError({ what, why: error.why, fix: error.fix, input: named, code: error.code, cause: error });
-    }
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/duration.ts
-
-const SECOND = 1000;
-const MINUTE = 60 * SECOND;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-// A year of data is 365 days: a fixed length keeps a span the same whatever date it starts from.
-const YEAR = 365 * DAY;
-// Units come in order (y, d, h, m, s), each at most once, so a duration reads one way only;
-// "1h 30m" is allowed because formatDuration writes it. A bare "0" needs no unit. The
-// lookahead keeps a sign next to its number ("- 5m" is not a duration).
-const DURATION = /^(-)?(?:0|(?=\d)(?:(\d+)y)? ?(?:(\d+)d)? ?(?:(\d+)h)? ?(?:(\d+)m)? ?(?:(\d+)s)?)$/;
-/**
- * Parses `90s`, `15m`, `2h`, `1h30m`, `1h 30m` or `0` into milliseconds (with `options`, also
- * `30d`, `2y` and `-2y`). Used for inputs and for durations read from files; `about` names the
- * value in the error.
- */
-function parseDuration(text, about = "Duration", bounds = {}, options = {}) {
-    const subject = subjectOf(about);
-    const trimmed = text.trim();
-    const match = DURATION.exec(trimmed);
-    const [, minus, years, days, hours = "0", minutes = "0", seconds = "0"] = match ?? [];
-    const allowed = (!minus || options.signed) && ((!years && !days) || options.long);
-    if (!match || !allowed)
-        throw invalidValue(subject, trimmed, "is not a valid duration", durationFix(options));
-    const span = Number(years ?? 0) * YEAR +
-        Number(days ?? 0) * DAY +
-        Number(hours) * HOUR +
-        Number(minutes) * MINUTE +
-        Number(seconds) * SECOND;
-    const ms = minus && span > 0 ? -span : span; // "-0" is 0, not -0
-    return checkBounds(ms, trimmed, subject, { min: toMs(bounds.min), max: toMs(bounds.max) }, "a duration", duration_formatDuration);
-}
-function durationFix({ long, signed }) {
-    if (!long)
-        return 'Write a number followed by s, m or h, like "90s", "15m" or "2h".';
-    const back = signed ? ', or "-2y" for a span back in time' : "";
-    return `Write a number followed by s, m, h, d or y (365 days), like "90s", "30d" or "2y"${back}.`;
-}
-function toMs(duration) {
-    return typeof duration === "string" ? parseDuration(duration) : duration;
-}
-/**
- * `90_000` → `1m 30s`, for messages and summaries. Under a second it writes `250ms`;
- * above, whole seconds are precise enough. Negative spans (clock skew) read as `0s`.
- */
-function duration_formatDuration(ms) {
-    const rounded = Math.round(ms);
-    if (rounded <= 0)
-        return "0s";
-    if (rounded < SECOND)
-        return `${rounded}ms`;
-    const total = Math.round(rounded / SECOND);
-    const parts = [
-        [Math.floor(total / 3600), "h"],
-        [Math.floor((total % 3600) / 60), "m"],
-        [total % 60, "s"],
-    ];
-    return parts
-        .filter(([n]) => n > 0)
-        .map(([n, unit]) => `${n}${unit}`)
-        .join(" ");
-}
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -33488,9 +31302,9 @@ function group(name, fn) {
 function saveState(name, value) {
     const filePath = process.env['GITHUB_STATE'] || '';
     if (filePath) {
-        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
+        return file_command_issueFileCommand('STATE', file_command_prepareKeyValueMessage(name, value));
     }
-    issueCommand('save-state', { name }, toCommandValue(value));
+    command_issueCommand('save-state', { name }, utils_toCommandValue(value));
 }
 /**
  * Gets the value of an state set by this action's main execution.
@@ -33523,6 +31337,288 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ../../packages/core/src/errors.ts
+class errors_DeployError extends Error {
+    what;
+    why;
+    fix;
+    input;
+    code;
+    constructor(details) {
+        super([details.what, details.why, details.fix].filter(Boolean).join(" "), { cause: details.cause });
+        this.name = "DeployError";
+        this.what = details.what;
+        this.why = details.why;
+        this.fix = details.fix;
+        this.input = details.input;
+        this.code = details.code;
+    }
+}
+function errors_isDeployError(error) {
+    return error instanceof errors_DeployError;
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/cancellation.ts
+
+/** Why a step stopped early; the reason of the signal from `cancellationSignal()`. */
+class CancelledError extends errors_DeployError {
+    constructor(signal) {
+        super({
+            what: "The step was cancelled.",
+            why: `The runner sent ${signal}.`,
+            fix: "Nothing to fix if the run was cancelled on purpose; the post step cleans up what this step started. Otherwise, check the job's timeout-minutes.",
+            code: "Cancelled",
+        });
+        this.name = "CancelledError";
+    }
+}
+/** True for a cancellation, ours or an `AbortError` from code that was handed our signal. */
+function cancellation_isCancellation(error) {
+    return error instanceof CancelledError || (error instanceof Error && error.name === "AbortError");
+}
+const SIGNALS = ["SIGINT", "SIGTERM"];
+const installed = new WeakMap();
+/**
+ * A signal that aborts with a CancelledError when the runner cancels the step: it sends
+ * SIGINT, then SIGTERM 7.5 s later, then kills. One signal per process, however often
+ * this is called. Signal listeners do not keep Node alive. After the first signal the
+ * listeners are removed, so the next one ends the process as it normally would instead
+ * of being swallowed by a step that did not stop in time.
+ */
+function cancellationSignal(source = process) {
+    const existing = installed.get(source);
+    if (existing)
+        return existing;
+    const controller = new AbortController();
+    const listeners = SIGNALS.map((signal) => {
+        const listener = () => {
+            for (const [name, fn] of listeners)
+                source.off(name, fn);
+            controller.abort(new CancelledError(signal));
+        };
+        source.on(signal, listener);
+        return [signal, listener];
+    });
+    installed.set(source, controller.signal);
+    return controller.signal;
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/clock.ts
+const wallClock = () => Date.now();
+const clock_systemClock = { now: wallClock, sleep: (ms, signal) => timerSleep(ms, signal) };
+/**
+ * Time that runs `speed` times faster than the wall clock, reading `originMs` when the wall
+ * clock does (default: now), so that processes given the same origin share one timeline.
+ * For a rehearsal or a test against the simulator, where a "15m" timeout must run out in
+ * seconds as it would run out in minutes against AWS.
+ */
+function scaledClock(speed, originMs = wallClock()) {
+    if (!(speed > 0))
+        throw new Error(`speed must be a positive number, got ${speed}`);
+    const now = () => originMs + (wallClock() - originMs) * speed;
+    return {
+        now,
+        // A timer may fire a real millisecond early, which is `speed` scaled ones: sleep on
+        // until the scaled time is due, so that a waiter never wakes before its deadline.
+        async sleep(ms, signal) {
+            const due = now() + ms;
+            do
+                await timerSleep(Math.max(1, (due - now()) / speed), signal);
+            while (now() < due);
+        },
+    };
+}
+/** Names of the variables `clockFromEnv` reads. */
+const CLOCK_ENV = { speed: "DEPLOY_CLOCK_SPEED", origin: "DEPLOY_CLOCK_ORIGIN" };
+/**
+ * The clock a step runs on: the system clock, or a scaled one when `DEPLOY_CLOCK_SPEED` is
+ * set (the local rehearsal and the end-to-end tests set it, with `DEPLOY_CLOCK_ORIGIN` for
+ * a timeline shared with the simulator). A value that is not a positive number is refused
+ * rather than ignored, so that a rehearsal never silently runs on real time.
+ */
+function clockFromEnv(env = process.env) {
+    const speedText = env[CLOCK_ENV.speed];
+    if (speedText === undefined || speedText === "")
+        return clock_systemClock;
+    const speed = Number(speedText);
+    const originText = env[CLOCK_ENV.origin];
+    const origin = originText ? Number(originText) : undefined;
+    if (!(speed > 0) || (origin !== undefined && !Number.isFinite(origin))) {
+        throw new Error(`${CLOCK_ENV.speed}=${speedText} ${CLOCK_ENV.origin}=${originText ?? ""}: the speed must be a positive number and the origin milliseconds since the epoch.`);
+    }
+    return scaledClock(speed, origin);
+}
+function timerSleep(ms, signal) {
+    return new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(signal.reason);
+        const timer = setTimeout(() => {
+            signal?.removeEventListener("abort", onAbort);
+            resolve();
+        }, Math.max(0, ms));
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(signal?.reason);
+        };
+        signal?.addEventListener("abort", onAbort, { once: true });
+    });
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/context.ts
+
+function runContext(env = process.env) {
+    const need = (name) => {
+        const value = env[name];
+        if (!value) {
+            throw new errors_DeployError({
+                what: `The environment variable ${name} is not set.`,
+                why: "The GitHub runner sets it for every step; without it the step cannot tell which run and commit it belongs to.",
+                fix: "Run this action in a GitHub Actions workflow (or set the GITHUB_* variables as the runner does).",
+                code: "MissingRunContext",
+            });
+        }
+        return value;
+    };
+    const repository = need("GITHUB_REPOSITORY");
+    const serverUrl = env.GITHUB_SERVER_URL || "https://github.com";
+    const runId = need("GITHUB_RUN_ID");
+    return {
+        repository,
+        commit: need("GITHUB_SHA"),
+        ref: env.GITHUB_REF ?? "",
+        runId,
+        runAttempt: env.GITHUB_RUN_ATTEMPT || "1",
+        serverUrl,
+        apiUrl: env.GITHUB_API_URL || "https://api.github.com",
+        runUrl: `${serverUrl}/${repository}/actions/runs/${runId}`,
+        workflow: env.GITHUB_WORKFLOW ?? "",
+        job: env.GITHUB_JOB ?? "",
+        actor: env.GITHUB_ACTOR ?? "",
+    };
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/invalid.ts
+
+/** Lets callers outside the input parser name a value with a plain string. */
+function subjectOf(about) {
+    return typeof about === "string" ? { label: about } : about;
+}
+/**
+ * The error for a value that breaks a rule: `<label> <problem>. Got "<value>". <detail> <fix>`.
+ * `detail` may quote the value, so it is left out for secrets.
+ */
+function invalidValue(about, got, problem, fix, detail) {
+    const why = about.secret ? 'Got "***".' : [`Got "${got}".`, detail].filter(Boolean).join(" ");
+    return new errors_DeployError({
+        what: `${about.label} ${problem}.`,
+        why,
+        fix,
+        input: about.input,
+        code: "InvalidValue",
+    });
+}
+/**
+ * Fails when `value` is outside `bounds`. `noun` and `show` write the range the way the
+ * user would write it ("a duration from 1m to 6h", "a whole number of at least 1").
+ */
+function checkBounds(value, got, about, bounds, noun, show = String) {
+    const { min, max } = bounds;
+    if ((min === undefined || value >= min) && (max === undefined || value <= max))
+        return value;
+    const range = min !== undefined && max !== undefined
+        ? `from ${show(min)} to ${show(max)}`
+        : min !== undefined
+            ? `of at least ${show(min)}`
+            : `of at most ${show(max)}`;
+    throw invalidValue(about, got, "is out of range", `Write ${noun} ${range}.`);
+}
+/** `invalidValue` for an action input: `Input "<name>" <problem>. Got "<value>". <fix>` */
+function invalid_invalidInput(input, got, problem, fix) {
+    return invalidValue({ label: `Input "${input}"`, input }, got, problem, fix);
+}
+/**
+ * Runs a parser from another package, which speaks of records, templates or files rather
+ * than inputs, and makes its error name the input (`input`, unless the error names one).
+ */
+function forInput(input, parse) {
+    try {
+        return parse();
+    }
+    catch (error) {
+        if (!(error instanceof DeployError))
+            throw error;
+        const named = error.input ?? input;
+        if (error.input === named && error.what.includes(`"${named}"`))
+            throw error;
+        const what = error.what.includes(`"${named}"`) ? error.what : `Input "${named}": ${error.what}`;
+        throw new DeployError({ what, why: error.why, fix: error.fix, input: named, code: error.code, cause: error });
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/duration.ts
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+// A year of data is 365 days: a fixed length keeps a span the same whatever date it starts from.
+const YEAR = 365 * DAY;
+// Units come in order (y, d, h, m, s), each at most once, so a duration reads one way only;
+// "1h 30m" is allowed because formatDuration writes it. A bare "0" needs no unit. The
+// lookahead keeps a sign next to its number ("- 5m" is not a duration).
+const DURATION = /^(-)?(?:0|(?=\d)(?:(\d+)y)? ?(?:(\d+)d)? ?(?:(\d+)h)? ?(?:(\d+)m)? ?(?:(\d+)s)?)$/;
+/**
+ * Parses `90s`, `15m`, `2h`, `1h30m`, `1h 30m` or `0` into milliseconds (with `options`, also
+ * `30d`, `2y` and `-2y`). Used for inputs and for durations read from files; `about` names the
+ * value in the error.
+ */
+function parseDuration(text, about = "Duration", bounds = {}, options = {}) {
+    const subject = subjectOf(about);
+    const trimmed = text.trim();
+    const match = DURATION.exec(trimmed);
+    const [, minus, years, days, hours = "0", minutes = "0", seconds = "0"] = match ?? [];
+    const allowed = (!minus || options.signed) && ((!years && !days) || options.long);
+    if (!match || !allowed)
+        throw invalidValue(subject, trimmed, "is not a valid duration", durationFix(options));
+    const span = Number(years ?? 0) * YEAR +
+        Number(days ?? 0) * DAY +
+        Number(hours) * HOUR +
+        Number(minutes) * MINUTE +
+        Number(seconds) * SECOND;
+    const ms = minus && span > 0 ? -span : span; // "-0" is 0, not -0
+    return checkBounds(ms, trimmed, subject, { min: toMs(bounds.min), max: toMs(bounds.max) }, "a duration", duration_formatDuration);
+}
+function durationFix({ long, signed }) {
+    if (!long)
+        return 'Write a number followed by s, m or h, like "90s", "15m" or "2h".';
+    const back = signed ? ', or "-2y" for a span back in time' : "";
+    return `Write a number followed by s, m, h, d or y (365 days), like "90s", "30d" or "2y"${back}.`;
+}
+function toMs(duration) {
+    return typeof duration === "string" ? parseDuration(duration) : duration;
+}
+/**
+ * `90_000` → `1m 30s`, for messages and summaries. Under a second it writes `250ms`;
+ * above, whole seconds are precise enough. Negative spans (clock skew) read as `0s`.
+ */
+function duration_formatDuration(ms) {
+    const rounded = Math.round(ms);
+    if (rounded <= 0)
+        return "0s";
+    if (rounded < SECOND)
+        return `${rounded}ms`;
+    const total = Math.round(rounded / SECOND);
+    const parts = [
+        [Math.floor(total / 3600), "h"],
+        [Math.floor((total % 3600) / 60), "m"],
+        [total % 60, "s"],
+    ];
+    return parts
+        .filter(([n]) => n > 0)
+        .map(([n, unit]) => `${n}${unit}`)
+        .join(" ");
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/secrets.ts
 
 // Every value masked in this process, longest first so that a secret containing another
@@ -33550,7 +31646,7 @@ function maskSecrets(values) {
             secrets_setSecret(value);
 }
 /** `text` with every masked value replaced by `***`, as the runner shows it. */
-function secrets_redact(text) {
+function redact(text) {
     return secrets.reduce((result, secret) => result.replaceAll(secret, "***"), text);
 }
 const SECRET_WORDS = new Set(["PASSWORD", "PASSWD", "SECRET", "TOKEN", "KEY"]);
@@ -33721,6 +31817,184 @@ function createInputs(source = envInputs, mask = secrets_setSecret) {
 /** The step's inputs, read from the environment the runner sets. */
 const inputs = createInputs();
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ../../packages/core/src/runner.ts
+
+
+
+
+/** Sets a step output; anything but a string is written as JSON. */
+function runner_setOutput(name, value) {
+    const text = typeof value === "string" ? value : JSON.stringify(value);
+    if (redact(text) !== text) {
+        throw new errors_DeployError({
+            what: `Output "${name}" would contain a secret.`,
+            why: "Outputs are passed on to later steps and jobs in plain text.",
+            fix: "Pass the secret to where it is needed through the environment's secrets, not an output.",
+            code: "SecretInOutput",
+        });
+    }
+    setOutput(name, text);
+}
+/** A Logger that writes to the step's log, redacting masked values first. */
+function actionsLogger() {
+    return {
+        debug: (message) => core_debug(redact(message)),
+        info: (message) => info(redact(message)),
+        warning: (message) => warning(redact(message)),
+        error: (message) => error(redact(message)),
+        // Between `::stop-commands::<token>` and `::<token>::` the runner ignores workflow
+        // commands; the token is random so the text cannot end the pause itself.
+        verbatim(text) {
+            const token = (0,external_node_crypto_.randomUUID)();
+            info(`::stop-commands::${token}`);
+            info(redact(text));
+            info(`::${token}::`);
+        },
+        group: (title, fn) => group(redact(title), fn),
+    };
+}
+/** The failure as the step reports it: what, why and fix on their own lines. */
+function failureMessage(error) {
+    const lines = errors_isDeployError(error)
+        ? [error.what, error.why, error.fix]
+        : [`Unexpected error: ${error instanceof Error ? error.message : String(error)}`];
+    return redact(lines.filter(Boolean).join("\n"));
+}
+
+;// CONCATENATED MODULE: ../../packages/core/src/action.ts
+
+
+
+
+
+
+
+
+/**
+ * The one way an action is written. `defineAction` declares, once, everything its main step
+ * hands to its post step; `action.main(...)` and `action.post(...)` then wrap each step's
+ * story, so that the kernel owns the step's life: reading the runner's variables, the clock,
+ * the cancellation signal, the duration, a failure's message and summary, and the phase.
+ *
+ * The phase is how the post step knows what the main step left unsettled. The main step
+ * moves forward through PHASES and never back:
+ * - `changing`: it is about to change something outside the runner (AWS, a GitHub
+ *   deployment); what it saved from here on is what the post step finishes or undoes.
+ * - `settled`: that change reached its end (done, or failed and rolled back); nothing may be
+ *   undone any more, and all that is left is to report it.
+ * - `reported`: everything is reported; the kernel sets it when the main step returns.
+ * The post step runs only after `changing` or `settled`, so a failure after the AWS work
+ * settled (a GitHub outage on the last status) can only ever complete the reporting.
+ */
+const PHASES = ["changing", "settled", "reported"];
+/** Declares a slot of type `T` in `defineAction`'s `state`. */
+function slot() {
+    return {};
+}
+/** Where the phase is kept beside the action's own state. */
+const PHASE_KEY = "deploy-phase";
+function defineAction(definition) {
+    if (PHASE_KEY in definition.state)
+        throw new Error(`"${PHASE_KEY}" is the kernel's own state key`);
+    return {
+        main: (story) => () => runStep(definition, async (base) => {
+            let phase;
+            let failureReport;
+            const step = {
+                ...base,
+                save: (key, value) => saveState(key, JSON.stringify(value)),
+                reach(next) {
+                    if (phase !== undefined && PHASES.indexOf(next) <= PHASES.indexOf(phase))
+                        return;
+                    phase = next;
+                    saveState(PHASE_KEY, next);
+                },
+                onFailure(report) {
+                    failureReport = report;
+                },
+            };
+            try {
+                await story(step);
+                step.reach("reported");
+            }
+            catch (error) {
+                // The summary may fail to be written too, which must not hide the step's own error.
+                try {
+                    await failureReport?.(error)?.write();
+                }
+                catch (summaryError) {
+                    warning(`The failure's job summary could not be written: ${failureMessage(summaryError)}`);
+                }
+                throw error;
+            }
+        }),
+        post: (story) => () => runStep(definition, async (base) => {
+            const phase = savedPhase();
+            if (phase === undefined || phase === "reported")
+                return;
+            await story({ ...base, phase, state: readState(definition.state) });
+        }),
+    };
+}
+/**
+ * Runs one step: the runner's variables read once, a clock and cancellation for every wait,
+ * and any error turned into a failed step with a readable message (the stack in the debug log).
+ */
+async function runStep(definition, story) {
+    try {
+        const clock = clockFromEnv();
+        const started = clock.now();
+        const base = {
+            clock,
+            signal: cancellationSignal(),
+            logger: actionsLogger(),
+            run: runContext(),
+        };
+        const ctx = definition.context ? definition.context(base) : base;
+        await story({ ctx, inputs: inputs, elapsedMs: () => clock.now() - started });
+    }
+    catch (error) {
+        if (error instanceof Error && error.stack)
+            core_debug(redact(error.stack));
+        setFailed(failureMessage(error));
+    }
+}
+function savedPhase() {
+    const text = getState(PHASE_KEY);
+    if (text === "")
+        return undefined;
+    if (!PHASES.includes(text)) {
+        throw invalidState(PHASE_KEY, text, `one of ${PHASES.join(", ")}`);
+    }
+    return text;
+}
+function readState(slots) {
+    const state = {};
+    for (const key of Object.keys(slots)) {
+        const text = getState(key);
+        if (text === "")
+            continue;
+        try {
+            state[key] = JSON.parse(text);
+        }
+        catch (error) {
+            throw invalidState(key, text, "JSON", error);
+        }
+    }
+    return state;
+}
+function invalidState(key, text, expected, cause) {
+    return new errors_DeployError({
+        what: `The main step's state "${key}" is not ${expected}.`,
+        why: `Got "${redact(text)}": the state is written by the main step of the same action and version.`,
+        fix: "Run the job again; if it recurs, the main and post steps come from different versions of the action.",
+        code: "InvalidState",
+        cause,
+    });
+}
+
 ;// CONCATENATED MODULE: ../../packages/core/src/poller.ts
 
 
@@ -33868,91 +32142,8 @@ function readRegion(inputs, purpose, env = process.env) {
     return region;
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ../../packages/core/src/runner.ts
-
-
-
-
-
-/** Sets a step output; anything but a string is written as JSON. */
-function runner_setOutput(name, value) {
-    const text = typeof value === "string" ? value : JSON.stringify(value);
-    if (secrets_redact(text) !== text) {
-        throw new errors_DeployError({
-            what: `Output "${name}" would contain a secret.`,
-            why: "Outputs are passed on to later steps and jobs in plain text.",
-            fix: "Pass the secret to where it is needed through the environment's secrets, not an output.",
-            code: "SecretInOutput",
-        });
-    }
-    setOutput(name, text);
-}
-/** Saves `value` as JSON for this action's post step; save what exists as soon as it does. */
-function runner_saveState(name, value) {
-    core.saveState(name, JSON.stringify(value));
-}
-/** What the main step saved with `saveState`, or `undefined` if it saved nothing. */
-function runner_getState(name) {
-    const text = core.getState(name);
-    if (text === "")
-        return undefined;
-    try {
-        return JSON.parse(text);
-    }
-    catch (error) {
-        throw new DeployError({
-            what: `State "${name}" is not valid JSON.`,
-            why: `Got "${redact(text)}".`,
-            fix: "Save state with saveState from @deploy/core, which writes JSON.",
-            code: "InvalidState",
-            cause: error,
-        });
-    }
-}
-/** A Logger that writes to the step's log, redacting masked values first. */
-function actionsLogger() {
-    return {
-        debug: (message) => core_debug(secrets_redact(message)),
-        info: (message) => info(secrets_redact(message)),
-        warning: (message) => warning(secrets_redact(message)),
-        error: (message) => error(secrets_redact(message)),
-        // Between `::stop-commands::<token>` and `::<token>::` the runner ignores workflow
-        // commands; the token is random so the text cannot end the pause itself.
-        verbatim(text) {
-            const token = (0,external_node_crypto_.randomUUID)();
-            info(`::stop-commands::${token}`);
-            info(secrets_redact(text));
-            info(`::${token}::`);
-        },
-        group: (title, fn) => group(secrets_redact(title), fn),
-    };
-}
-/** The failure as the step reports it: what, why and fix on their own lines. */
-function failureMessage(error) {
-    const lines = isDeployError(error)
-        ? [error.what, error.why, error.fix]
-        : [`Unexpected error: ${error instanceof Error ? error.message : String(error)}`];
-    return secrets_redact(lines.filter(Boolean).join("\n"));
-}
-/**
- * Runs an action's main or post function: hands it the cancellation signal and turns a
- * thrown error into a failed step with a readable message (the stack goes to the debug log).
- */
-async function runStep(main) {
-    try {
-        await main(cancellationSignal());
-    }
-    catch (error) {
-        if (error instanceof Error && error.stack)
-            core_debug(secrets_redact(error.stack));
-        setFailed(failureMessage(error));
-    }
-}
-
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: ../../packages/core/src/summary.ts
 
 
@@ -34019,7 +32210,7 @@ class SummaryBuilder {
      */
     async write(path = process.env.GITHUB_STEP_SUMMARY) {
         if (path)
-            await (0,promises_.appendFile)(path, `${secrets_redact(this.toString())}\n`);
+            await (0,promises_namespaceObject.appendFile)(path, `${redact(this.toString())}\n`);
     }
 }
 function summary_summary() {
@@ -34187,6 +32378,1919 @@ function phaseTimer(clock = systemClock) {
 
 
 
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/process.ts
+
+
+
+
+/** How many of the builder's last lines a failed build shows in its error. */
+const TAIL_LINES = 30;
+/** After SIGINT, how long the builder has to stop before it is killed. */
+const KILL_AFTER_MS = 5_000;
+/** How long output may wait before it is logged, so that it comes in blocks rather than line by line. */
+const FLUSH_MS = 200;
+function systemTools(env = process.env) {
+    return {
+        onPath: (command) => (env.PATH ?? "")
+            .split((external_node_path_default()).delimiter)
+            .filter(Boolean)
+            .some((dir) => {
+            try {
+                (0,external_node_fs_namespaceObject.accessSync)(external_node_path_default().join(dir, command), external_node_fs_namespaceObject.constants.X_OK);
+                return true;
+            }
+            catch {
+                return false;
+            }
+        }),
+        answers: (command, args) => new Promise((resolve) => {
+            const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, { env, stdio: "ignore", timeout: 15_000 });
+            child.on("error", () => resolve(false));
+            child.on("close", (code) => resolve(code === 0));
+        }),
+    };
+}
+/** How a command line reads in the log: arguments with spaces or quotes are quoted. */
+function formatCommand({ command, args }) {
+    const quote = (arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`);
+    return [command, ...args].map(quote).join(" ");
+}
+/**
+ * Runs a builder's command, streaming its output to the log verbatim (the runner does not
+ * act on workflow commands in it). A non-zero exit fails with the last TAIL_LINES lines; a
+ * cancellation sends the builder SIGINT (then SIGKILL) and rejects with the signal's reason.
+ */
+function runTool(what, cmd, options) {
+    const { logger, signal } = options;
+    if (signal.aborted)
+        return Promise.reject(signal.reason);
+    logger.info(`$ ${formatCommand(cmd)}`);
+    return new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)(cmd.command, cmd.args, { env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
+        const tail = [];
+        const partial = { stdout: "", stderr: "" };
+        const take = (stream, text, end = false) => {
+            const lines = (partial[stream] + text).split(/\r?\n/);
+            partial[stream] = end ? "" : (lines.pop() ?? "");
+            const complete = lines.filter((line, i) => !(end && i === lines.length - 1 && line === ""));
+            if (complete.length === 0)
+                return;
+            tail.push(...complete);
+            tail.splice(0, Math.max(0, tail.length - TAIL_LINES));
+            pending.push(...complete);
+            flusher ??= setTimeout(flush, FLUSH_MS);
+        };
+        // Lines are logged in batches: each verbatim block costs two lines of its own.
+        const pending = [];
+        let flusher;
+        const flush = () => {
+            clearTimeout(flusher);
+            flusher = undefined;
+            if (pending.length > 0)
+                logger.verbatim(pending.splice(0).join("\n"));
+        };
+        child.stdout.setEncoding("utf8").on("data", (text) => take("stdout", text));
+        child.stderr.setEncoding("utf8").on("data", (text) => take("stderr", text));
+        let killer;
+        const onAbort = () => {
+            child.kill("SIGINT");
+            killer = setTimeout(() => child.kill("SIGKILL"), KILL_AFTER_MS);
+            killer.unref();
+        };
+        signal.addEventListener("abort", onAbort, { once: true });
+        child.on("error", (error) => {
+            signal.removeEventListener("abort", onAbort);
+            reject(new errors_DeployError({
+                what: `${what} could not start ${cmd.command}.`,
+                why: error.message,
+                fix: `Install ${cmd.command} on the runner, or choose another builder with the "builder" input.`,
+                code: "BuilderMissing",
+                cause: error,
+            }));
+        });
+        child.on("close", (code, killedBy) => {
+            signal.removeEventListener("abort", onAbort);
+            clearTimeout(killer);
+            take("stdout", "", true);
+            take("stderr", "", true);
+            flush();
+            if (signal.aborted)
+                return reject(signal.reason);
+            if (code === 0)
+                return resolve();
+            const how = killedBy ? `was killed by ${killedBy}` : `exited with code ${code}`;
+            reject(new errors_DeployError({
+                what: `${what} failed: ${cmd.command} ${how}.`,
+                why: tail.length > 0 ? `The last lines of its output:\n${tail.join("\n")}` : "It wrote no output.",
+                fix: "Read the builder's output above, fix the Containerfile or the build's inputs, and run the job again.",
+                code: "BuildFailed",
+            }));
+        });
+    });
+}
+
+;// CONCATENATED MODULE: ./src/builders.ts
+
+
+
+
+
+/** `--flag key=value` for each entry. */
+function pairs(flag, values) {
+    return Object.entries(values).flatMap(([key, value]) => [flag, `${key}=${value}`]);
+}
+/**
+ * Buildah's command lines: `bud` (into a manifest list when there are several platforms),
+ * then, when pushing, `push` (or `manifest push --all`) writing the pushed manifest's digest
+ * to `digestFile`. Storage driver and isolation are buildah's own settings: it reads
+ * STORAGE_DRIVER and BUILDAH_ISOLATION from the environment.
+ */
+function buildahCommands(plan, digestFile) {
+    const list = plan.platforms.length > 1;
+    const bud = {
+        command: "buildah",
+        args: [
+            "bud",
+            "--file",
+            plan.file,
+            ...(list ? ["--manifest", plan.reference] : ["--tag", plan.reference]),
+            ...(plan.platforms.length > 0 ? ["--platform", plan.platforms.join(",")] : []),
+            ...pairs("--label", plan.labels),
+            ...pairs("--build-arg", plan.buildArgs),
+            plan.context,
+        ],
+    };
+    if (!plan.push)
+        return [bud];
+    const push = {
+        command: "buildah",
+        args: [
+            ...(list ? ["manifest", "push", "--all"] : ["push"]),
+            "--digestfile",
+            digestFile,
+            ...(plan.insecure ? ["--tls-verify=false"] : []),
+            plan.reference,
+            `docker://${plan.reference}`,
+        ],
+    };
+    return [bud, push];
+}
+/**
+ * Buildx's command line: one `docker buildx build` that pushes (or, for one platform, loads
+ * into the engine) and writes its metadata, with the image's digest, to `metadataFile`.
+ */
+function buildxCommand(plan, metadataFile) {
+    const cache = plan.cacheScope
+        ? ["--cache-from", `type=gha,scope=${plan.cacheScope}`, "--cache-to", `type=gha,mode=max,scope=${plan.cacheScope}`]
+        : [];
+    const output = plan.push ? ["--push"] : plan.platforms.length <= 1 ? ["--load"] : [];
+    return {
+        command: "docker",
+        args: [
+            "buildx",
+            "build",
+            "--file",
+            plan.file,
+            "--tag",
+            plan.reference,
+            ...pairs("--label", plan.labels),
+            ...pairs("--build-arg", plan.buildArgs),
+            ...(plan.platforms.length > 0 ? ["--platform", plan.platforms.join(",")] : []),
+            ...cache,
+            "--metadata-file",
+            metadataFile,
+            ...output,
+            plan.context,
+        ],
+    };
+}
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+/** The digest of the image Buildx pushed: `containerimage.digest` of its metadata file. */
+function parseBuildxMetadata(text) {
+    const fail = (why) => {
+        throw new errors_DeployError({
+            what: "Buildx's metadata file does not name the pushed image's digest.",
+            why,
+            fix: "Use Buildx 0.8 or later (docker/setup-buildx-action installs a current one) with a driver that pushes, like docker or docker-container.",
+            code: "NoDigest",
+        });
+    };
+    if (text.trim() === "")
+        return fail("Buildx wrote no metadata, or an empty file.");
+    let metadata;
+    try {
+        metadata = JSON.parse(text);
+    }
+    catch (error) {
+        return fail(`It is not JSON (${error.message}): "${text.slice(0, 80)}".`);
+    }
+    if (typeof metadata !== "object" || metadata === null || Array.isArray(metadata)) {
+        return fail(`It is not a JSON object: "${text.slice(0, 80)}".`);
+    }
+    const digest = metadata["containerimage.digest"];
+    if (typeof digest !== "string" || !DIGEST.test(digest)) {
+        const keys = Object.keys(metadata).join(", ") || "none";
+        return fail(`Its "containerimage.digest" is ${JSON.stringify(digest)} (keys: ${keys}).`);
+    }
+    return digest;
+}
+/** Reads the digest buildah wrote with --digestfile. */
+function parseDigestFile(text) {
+    const digest = text.trim();
+    if (DIGEST.test(digest))
+        return digest;
+    throw new errors_DeployError({
+        what: "buildah did not write the pushed image's digest.",
+        why: `Its --digestfile holds "${digest.slice(0, 80)}".`,
+        fix: "Use buildah 1.16 or later, which writes the manifest digest with --digestfile.",
+        code: "NoDigest",
+    });
+}
+/**
+ * Builds `plan` with `builder` and, when it pushes, returns the digest of what it pushed.
+ * The builder's output streams to the log; a failure ends with its last lines.
+ */
+async function build(builder, plan, options) {
+    const dir = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join(external_node_os_default().tmpdir(), "build-image-"));
+    try {
+        if (builder === "docker") {
+            const metadataFile = external_node_path_default().join(dir, "metadata.json");
+            await runTool("The build", buildxCommand(plan, metadataFile), options);
+            return plan.push ? parseBuildxMetadata(await (0,promises_namespaceObject.readFile)(metadataFile, "utf8").catch(() => "")) : undefined;
+        }
+        const digestFile = external_node_path_default().join(dir, "digest");
+        const [bud, push] = buildahCommands(plan, digestFile);
+        await runTool("The build", bud, options);
+        if (!push)
+            return undefined;
+        await runTool("The push", push, options);
+        return parseDigestFile(await (0,promises_namespaceObject.readFile)(digestFile, "utf8").catch(() => ""));
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/image-name.ts
+
+const DOCKER_HUB = "docker.io";
+// The grammar of github.com/distribution/reference: a path component is lowercase letters and
+// digits joined by ".", "_", "__" or runs of "-"; a host is DNS labels (any case) or a
+// bracketed IPv6 address, with an optional port.
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const HOST = /^(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?$/;
+const MAX_NAME_LENGTH = 255;
+const EXAMPLE = 'Write the registry and repository without a tag, like "ghcr.io/acme/shop".';
+/**
+ * Validates the `image` input: lowercase OCI repository grammar, no tag, no digest. The action
+ * tags with the commit sha itself, so a tag here would be ignored or, worse, overwritten.
+ */
+function parseImageName(value, input = "image") {
+    const text = value.trim();
+    const fail = (problem, fix) => invalid_invalidInput(input, text, problem, fix);
+    if (text === "")
+        throw fail("is empty", EXAMPLE);
+    if (/\s/.test(text))
+        throw fail("contains white space", EXAMPLE);
+    const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(text);
+    if (scheme)
+        throw fail("starts with a URL scheme", `Remove "${scheme[0]}": write the registry's host, like "ghcr.io/acme/shop".`);
+    const at = text.indexOf("@");
+    if (at >= 0) {
+        throw fail("has a digest", `Remove the digest "${text.slice(at)}"; the action pushes a new image and outputs its digest.`);
+    }
+    // A first segment is a host when Docker would take it for one: it has a dot or a port,
+    // or it is localhost. Anything else is a Docker Hub path ("acme/shop").
+    const slash = text.indexOf("/");
+    const first = slash < 0 ? "" : text.slice(0, slash);
+    const hasHost = first.includes(".") || first.includes(":") || first === "localhost" || /^\[.*\]/.test(first);
+    const host = hasHost ? first : "";
+    const path = hasHost ? text.slice(slash + 1) : text;
+    const lastSegment = path.slice(path.lastIndexOf("/") + 1);
+    const colon = lastSegment.indexOf(":");
+    if (colon >= 0) {
+        throw fail("has a tag", `Remove the tag "${lastSegment.slice(colon)}"; the action tags the image with the commit sha.`);
+    }
+    // "ghcr.io" alone would be a Docker Hub repository, which is never what was meant.
+    if (!hasHost && !path.includes("/") && path.includes(".")) {
+        throw fail("has no repository", `Add the repository after the registry, like "${path}/acme/shop".`);
+    }
+    if (hasHost && !HOST.test(host)) {
+        throw fail(`has a registry host "${host}" that is not a host name`, 'Write a host name with an optional port, like "ghcr.io" or "127.0.0.1:5000".');
+    }
+    if (path === "")
+        throw fail("has no repository", `Add the repository after the registry, like "${host || "ghcr.io"}/acme/shop".`);
+    if (path !== path.toLowerCase()) {
+        throw fail("has capital letters in its repository", `Write the repository in lowercase: "${path.toLowerCase()}".`);
+    }
+    for (const component of path.split("/")) {
+        if (component === "")
+            throw fail("has an empty path segment", 'Remove the extra "/".');
+        if (!PATH_COMPONENT.test(component)) {
+            throw fail(`has an invalid path segment "${component}"`, 'Use lowercase letters and digits, joined by ".", "_", "__" or "-" (not at the start or end of a segment).');
+        }
+    }
+    const registry = normaliseRegistry(host || DOCKER_HUB);
+    // Docker Hub's official images live under library/: "nginx" is "library/nginx".
+    const repository = registry === DOCKER_HUB && !path.includes("/") ? `library/${path}` : path;
+    const name = `${registry}/${repository}`;
+    if (name.length > MAX_NAME_LENGTH) {
+        throw fail(`is longer than ${MAX_NAME_LENGTH} characters`, "Use a shorter repository name.");
+    }
+    return { registry, repository, name };
+}
+/** Host names are case-insensitive, and Docker Hub answers to several names; one spelling each. */
+function normaliseRegistry(host) {
+    const lower = host.toLowerCase();
+    return lower === "index.docker.io" || lower === "registry-1.docker.io" ? DOCKER_HUB : lower;
+}
+/** The host of `registry` without its port: "127.0.0.1:5000" -> "127.0.0.1", "[::1]:5000" -> "::1". */
+function registryHost(registry) {
+    const bracketed = /^\[([^\]]+)\]/.exec(registry);
+    if (bracketed)
+        return bracketed[1];
+    return registry.replace(/:[0-9]+$/, "").toLowerCase();
+}
+/** True for localhost, 127.0.0.0/8 and [::1] (Docker's default insecure registries): spoken to over plain http. */
+function isLoopbackRegistry(registry) {
+    const host = registryHost(registry);
+    return host === "localhost" || host === "::1" || /^127(?:\.[0-9]{1,3}){3}$/.test(host);
+}
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+
+
+
+
+/** The defaults action.yml declares (a unit test keeps the two in step). */
+const DEFAULTS = {
+    context: ".",
+    builder: "auto",
+    push: "true",
+    cache: "false",
+    "skip-if-exists": "true",
+};
+const BUILDERS = ["auto", "docker", "buildah"];
+/** The label the action sets from the commit; a labels line may not contradict it. */
+const REVISION_LABEL = "org.opencontainers.image.revision";
+// Docker's advice for label keys: reverse-DNS, lowercase letters, digits, dots and dashes.
+const LABEL_KEY = /^[a-z0-9](?:[a-z0-9._/-]*[a-z0-9])?$/;
+const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/;
+/** Docker's tag grammar: the commit sha must fit it (it always does for git's shas). */
+const TAG = /^[\w][\w.-]{0,127}$/;
+async function readSettings(inputs, run, tools, env = process.env) {
+    const image = parseImageName(inputs.string("image", { required: true }));
+    const tag = run.commit;
+    if (!TAG.test(tag)) {
+        throw invalid_invalidInput("image", `${image.name}:${tag}`, "cannot be tagged with the commit", "Run the action for a commit (GITHUB_SHA must be a commit sha).");
+    }
+    const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
+    const context = readContext(inputs, workspace);
+    const file = readFile(inputs, workspace, context);
+    const buildArgs = readBuildArgs(inputs);
+    const labels = readLabels(inputs);
+    const platforms = [
+        ...new Set(inputs.list("platforms", {
+            validate: (p) => PLATFORM.test(p) ? undefined : 'Write platforms as os/arch[/variant], like "linux/amd64, linux/arm64".',
+        })),
+    ];
+    const push = inputs.boolean("push", { default: DEFAULTS.push });
+    const cache = inputs.boolean("cache", { default: DEFAULTS.cache });
+    const skipIfExists = inputs.boolean("skip-if-exists", { default: DEFAULTS["skip-if-exists"] });
+    const wanted = inputs.oneOf("builder", BUILDERS, { default: DEFAULTS.builder });
+    if (wanted === "buildah" && cache) {
+        throw invalid_invalidInput("cache", "true", "asks for the GitHub Actions cache, which only Buildx has", 'Set "builder" to "docker" or "auto", or leave "cache" out: buildah builds without it.');
+    }
+    // Last: the only check that starts processes (`docker info`, `docker buildx version`).
+    const builder = await resolveBuilder(wanted, tools);
+    return { image, tag, context, file, buildArgs, labels, platforms, builder, push, cache, skipIfExists };
+}
+/** Where a path the user wrote, relative to the repository, is; "" when it is not there. */
+function kindOf(absolute) {
+    try {
+        const stat = (0,external_node_fs_namespaceObject.statSync)(absolute);
+        return stat.isDirectory() ? "directory" : stat.isFile() ? "file" : "";
+    }
+    catch {
+        return "";
+    }
+}
+function readContext(inputs, workspace) {
+    const given = inputs.string("context", { default: DEFAULTS.context });
+    const context = external_node_path_default().resolve(workspace, given);
+    if (kindOf(context) !== "directory") {
+        throw invalid_invalidInput("context", given, "is not a folder of the repository", 'Give the folder the Containerfile\'s COPY and ADD read from, relative to the repository\'s root, like "." or "app"; check out the repository first (actions/checkout).');
+    }
+    return context;
+}
+/** The file input, or the context's Containerfile, or its Dockerfile. */
+function readFile(inputs, workspace, context) {
+    const given = inputs.string("file");
+    if (given !== undefined) {
+        const file = external_node_path_default().resolve(workspace, given);
+        if (kindOf(file) !== "file") {
+            throw invalid_invalidInput("file", given, "is not a file of the repository", 'Give the Containerfile or Dockerfile relative to the repository\'s root, like "app/Containerfile", or leave "file" out to use the context\'s.');
+        }
+        return file;
+    }
+    const found = ["Containerfile", "Dockerfile"]
+        .map((name) => external_node_path_default().join(context, name))
+        .find((f) => kindOf(f) === "file");
+    if (found)
+        return found;
+    const shown = external_node_path_default().relative(workspace, context) || ".";
+    throw invalid_invalidInput("file", "", `is not set, and the context "${shown}" has no Containerfile or Dockerfile`, 'Add a Containerfile to the context, or set "file" to the one to build, relative to the repository\'s root.');
+}
+function readBuildArgs(inputs) {
+    const args = inputs.keyValues("build-args");
+    for (const name of Object.keys(args)) {
+        if (looksLikeSecretName(name)) {
+            throw invalid_invalidInput("build-args", name, "sets a build argument that looks like a secret", "Build arguments are stored in the image's history, where anyone who can pull it reads them: have the application read secrets at run time (from SSM Parameter Store), and pass only a parameter's name here.");
+        }
+    }
+    return args;
+}
+function readLabels(inputs) {
+    const labels = inputs.keyValues("labels", {
+        key: (key) => LABEL_KEY.test(key)
+            ? undefined
+            : 'Write label keys in reverse-DNS notation with lowercase letters, digits, dots and dashes, like "com.example.team=shop".',
+    });
+    if (REVISION_LABEL in labels) {
+        throw invalid_invalidInput("labels", `${REVISION_LABEL}=${labels[REVISION_LABEL]}`, "sets the revision label", `Remove the line: the action sets ${REVISION_LABEL} to the commit the image is built from and tagged with.`);
+    }
+    return labels;
+}
+/**
+ * The builder to use: the one named, once it is known to be there, or for `auto` Buildx
+ * when a Docker engine answers and buildah otherwise (GitHub's Ubuntu runners have both).
+ */
+async function resolveBuilder(wanted, tools) {
+    const missing = (problem, fix) => invalid_invalidInput("builder", wanted, problem, fix);
+    const buildx = async () => tools.onPath("docker") && (await tools.answers("docker", ["buildx", "version"]));
+    if (wanted === "buildah") {
+        if (tools.onPath("buildah"))
+            return "buildah";
+        throw missing("names buildah, which is not on the PATH", 'Install buildah (GitHub\'s Ubuntu runners have it; elsewhere "apt-get install buildah"), or set "builder" to "docker".');
+    }
+    if (wanted === "docker") {
+        if (await buildx())
+            return "docker";
+        throw missing('names Docker Buildx, but "docker buildx version" does not answer', 'Set up Buildx first (docker/setup-buildx-action), or set "builder" to "buildah".');
+    }
+    if ((await buildx()) && (await tools.answers("docker", ["info"])))
+        return "docker";
+    if (tools.onPath("buildah"))
+        return "buildah";
+    throw missing("found neither a Docker engine with Buildx nor buildah", "Run on a runner with Docker and Buildx (docker/setup-buildx-action) or with buildah (GitHub's Ubuntu runners have both), or install one.");
+}
+
+;// CONCATENATED MODULE: ./src/labels.ts
+
+/**
+ * The OCI labels the action sets (the commit, the repository's page, when and as what the
+ * image was built), then the labels input, which may add to them or replace all but the
+ * revision.
+ */
+function imageLabels(run, given, now) {
+    return {
+        [REVISION_LABEL]: run.commit,
+        "org.opencontainers.image.source": `${run.serverUrl}/${run.repository}`,
+        "org.opencontainers.image.created": now.toISOString(),
+        "org.opencontainers.image.title": run.repository.slice(run.repository.indexOf("/") + 1),
+        ...given,
+    };
+}
+
+;// CONCATENATED MODULE: ../../packages/release/src/bake-key.ts
+
+/**
+ * The bake key: a hash of everything that decides what an AMI (and each of its region
+ * copies) contains. bake-ami tags what it bakes with it and reuses an AMI with the same
+ * key instead of baking again. The exact formula, and why each input is in or out, is in
+ * ../BAKE-KEY.md; change it only together with BAKE_KEY_SCHEMA, since every change of the
+ * formula makes every existing AMI look different once.
+ */
+const BAKE_KEY_SCHEMA = 1;
+/** `sha256:<64 hex digits>`, the same on every machine for the same input. */
+function bakeKey(input) {
+    const recipe = input.recipe.map((file) => [canonicalPath(file.path), sha256(file.content)]);
+    const settings = Object.entries(input.settings)
+        .filter(([, value]) => value !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const document = ["deploy-bake-key", BAKE_KEY_SCHEMA, input.baseImageId, recipe, input.image ?? null, settings];
+    return `sha256:${sha256(Buffer.from(JSON.stringify(document), "utf8"))}`;
+}
+/**
+ * The settings that go into the key, named like the action's inputs. Maps become sorted
+ * `KEY=VALUE` lists so that their order never matters. RELEASE names this run's commit and
+ * would make every key new; IMAGE is in the key already, as `image`.
+ */
+function bakeSettings(request) {
+    const env = Object.entries(request.recipeEnv).filter(([name]) => name !== "RELEASE" && name !== "IMAGE");
+    return {
+        "instance-type": request.instanceType,
+        "root-volume-size": request.rootVolumeSizeGiB,
+        encrypt: request.encrypt,
+        "kms-key-id": bake_key_pairs(Object.entries(request.kmsKeyIds)),
+        "recipe-env": bake_key_pairs(env),
+    };
+}
+/** The first 12 hex digits of a key, for AMI names, which need to be short and not unique. */
+function shortBakeKey(key) {
+    return key.replace(/^sha256:/, "").slice(0, 12);
+}
+function bake_key_pairs(entries) {
+    return entries.map(([key, value]) => `${key}=${value}`).sort();
+}
+// A Windows checkout names the same file with `\`, and macOS may hand back decomposed
+// Unicode; neither changes the file.
+function canonicalPath(path) {
+    return path.replaceAll("\\", "/").normalize("NFC");
+}
+function sha256(bytes) {
+    return createHash("sha256").update(bytes).digest("hex");
+}
+
+;// CONCATENATED MODULE: ../../packages/release/src/github.ts
+
+const GITHUB_API_VERSION = "2022-11-28";
+const USER_AGENT = "deploy/1";
+const DEFAULT_ATTEMPTS = 4;
+const DEFAULT_MAX_RETRY_WAIT_MS = 120_000;
+const FIRST_BACKOFF_MS = 1_000;
+/** GitHub's advice when a secondary rate limit comes without `retry-after`: wait at least a minute. */
+const SECONDARY_LIMIT_WAIT_MS = 60_000;
+function githubClient(options) {
+    const { token, clock = systemClock, signal, logger } = options;
+    const send = options.fetch ?? fetch;
+    const maxAttempts = options.maxAttempts ?? DEFAULT_ATTEMPTS;
+    const maxRetryWaitMs = options.maxRetryWaitMs ?? DEFAULT_MAX_RETRY_WAIT_MS;
+    if (!token) {
+        throw new DeployError({
+            what: "There is no GitHub token to call GitHub's API with.",
+            why: "The token is empty.",
+            fix: `Pass \`github-token: \${{ github.token }}\` (the default) or another token that may write deployments.`,
+            input: "github-token",
+            code: "MissingGithubToken",
+        });
+    }
+    const apiUrl = checkedApiUrl(options.apiUrl);
+    const hide = (text) => text.replaceAll(token, "***");
+    const headers = {
+        accept: "application/vnd.github+json",
+        authorization: `Bearer ${token}`,
+        "x-github-api-version": GITHUB_API_VERSION,
+        "user-agent": USER_AGENT,
+    };
+    async function attempt(method, url, body) {
+        let response;
+        let text;
+        try {
+            response = await send(url, {
+                method,
+                headers: body === undefined ? headers : { ...headers, "content-type": "application/json" },
+                ...(body !== undefined && { body: JSON.stringify(body) }),
+                ...(signal && { signal }),
+            });
+            text = await response.text();
+        }
+        catch (error) {
+            if (isCancellation(error) || signal?.aborted)
+                throw signal?.reason ?? error;
+            const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
+            return { failure: { message: `GitHub could not be reached (${String(error)}${cause}).`, retryInMs: 0 } };
+        }
+        if (!response.ok)
+            return { failure: describeFailure(response, text) };
+        try {
+            const data = text === "" ? undefined : JSON.parse(text);
+            return { response: { status: response.status, data, headers: response.headers } };
+        }
+        catch {
+            return {
+                failure: {
+                    status: response.status,
+                    message: `GitHub answered ${response.status} with a body that is not JSON.`,
+                },
+            };
+        }
+    }
+    async function call(method, url, options) {
+        let waitedMs = 0;
+        for (let n = 1;; n++) {
+            const { response, failure } = await attempt(method, url, options.body);
+            if (response)
+                return response;
+            const waitMs = failure.retryInMs === undefined ? undefined : Math.max(failure.retryInMs, backoffMs(n));
+            const retry = waitMs !== undefined && n < maxAttempts && waitedMs + waitMs <= maxRetryWaitMs;
+            if (!retry)
+                throw failureError(failure, options.doing, n, hide);
+            const next = `Trying again to ${options.doing} in ${formatDuration(waitMs)} (attempt ${n + 1} of ${maxAttempts}).`;
+            logger?.info(hide(`${sentence(failure.message)} ${next}`));
+            await clock.sleep(waitMs, signal);
+            waitedMs += waitMs;
+        }
+    }
+    return {
+        apiUrl,
+        request: (method, path, options) => call(method, urlOf(apiUrl, path, options.query), options),
+        async *pages(path, options) {
+            let url = urlOf(apiUrl, path, { ...options.query, per_page: options.perPage });
+            for (let page = 1; url !== undefined && page <= options.maxPages; page++) {
+                const response = await call("GET", url, options);
+                yield response.data;
+                url = nextPage(response.headers.get("link"), apiUrl);
+            }
+        },
+    };
+}
+/** `/repos/{owner}/{name}` of an `owner/name`, checked so a bad name fails before any call. */
+function github_repositoryPath(repository) {
+    const match = /^([\w.-]+)\/([\w.-]+)$/.exec(repository);
+    if (!match) {
+        throw new DeployError({
+            what: `"${repository}" is not a GitHub repository name.`,
+            why: "A repository is named owner/name, like acme/shop.",
+            fix: `Pass the repository as owner/name; in a workflow, \${{ github.repository }}.`,
+            code: "InvalidRepository",
+        });
+    }
+    return `/repos/${encodeURIComponent(match[1])}/${encodeURIComponent(match[2])}`;
+}
+function checkedApiUrl(value) {
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        url = undefined;
+    }
+    if (!url || !["http:", "https:"].includes(url.protocol)) {
+        throw new DeployError({
+            what: "The GitHub API URL is not an http(s) URL.",
+            why: `Got "${value}".`,
+            fix: "Leave GITHUB_API_URL as the runner sets it (https://api.github.com, or your GitHub Enterprise Server's /api/v3).",
+            code: "InvalidGithubApiUrl",
+        });
+    }
+    return url.href.replace(/\/+$/, "");
+}
+function urlOf(apiUrl, path, query = {}) {
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(query))
+        if (value !== undefined)
+            params.set(name, String(value));
+    const search = params.size > 0 ? `?${params}` : "";
+    return `${apiUrl}${path.startsWith("/") ? path : `/${path}`}${search}`;
+}
+/**
+ * The `next` URL of a `Link` header. It must lie under the API root: the token is sent
+ * along, and a header pointing elsewhere is not followed.
+ */
+function nextPage(link, apiUrl) {
+    for (const part of link?.split(",") ?? []) {
+        const match = /<([^>]+)>\s*;\s*rel="?([^";]+)"?/.exec(part);
+        if (match?.[2]?.split(/\s+/).includes("next")) {
+            const url = match[1];
+            if (url === apiUrl || url.startsWith(`${apiUrl}/`))
+                return url;
+            throw new DeployError({
+                what: "GitHub's next page lies outside its API.",
+                why: `The Link header points to ${new URL(url).origin}, not under ${apiUrl}.`,
+                fix: "Check that GITHUB_API_URL is the API root of your GitHub (https://api.github.com, or GitHub Enterprise Server's /api/v3).",
+                code: "GithubBadLink",
+            });
+        }
+    }
+    return undefined;
+}
+/** Exponential backoff from 1 s, with ±20 % jitter so that parallel jobs spread out. */
+function backoffMs(attempt) {
+    return FIRST_BACKOFF_MS * 2 ** (attempt - 1) * (0.8 + 0.4 * Math.random());
+}
+/** Reads an error answer: GitHub's message and validation errors, and whether another attempt may help. */
+function describeFailure(response, text) {
+    const status = response.status;
+    let message = text.slice(0, 200);
+    let details;
+    try {
+        const body = JSON.parse(text);
+        if (typeof body.message === "string")
+            message = body.message;
+        if (Array.isArray(body.errors) && body.errors.length > 0) {
+            details = body.errors.map((e) => (typeof e === "string" ? e : (e?.message ?? JSON.stringify(e)))).join("; ");
+        }
+    }
+    catch {
+        // Not JSON: a proxy's or load balancer's page; its first characters say enough.
+    }
+    const failure = { status, message: `GitHub answered ${status}: ${message}`, ...(details && { details }) };
+    const retryAfter = Number(response.headers.get("retry-after") ?? Number.NaN);
+    const retryAfterMs = Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter * 1000 : undefined;
+    const secondary = /secondary rate limit/i.test(message);
+    const primary = response.headers.get("x-ratelimit-remaining") === "0";
+    if ((status === 403 || status === 429) && (retryAfterMs !== undefined || secondary || primary)) {
+        failure.rateLimited = true;
+        // A spent primary limit resets within the hour: too long to hold a deployment for, so no retry.
+        const fallback = secondary || status === 429 ? SECONDARY_LIMIT_WAIT_MS : undefined;
+        const retryInMs = retryAfterMs ?? fallback;
+        if (retryInMs !== undefined)
+            failure.retryInMs = retryInMs;
+    }
+    else if (status >= 500) {
+        failure.retryInMs = retryAfterMs ?? 0;
+    }
+    return failure;
+}
+function failureError(failure, doing, attempts, hide) {
+    const { status } = failure;
+    const tries = attempts > 1 ? ` Tried ${attempts} times.` : "";
+    const why = hide(`${sentence(failure.details ? `${failure.message.replace(/\.$/, "")}: ${failure.details}` : failure.message)}${tries}`);
+    const [code, fix] = advice(failure);
+    return new DeployError({
+        what: hide(`Could not ${doing}${status === undefined ? "" : `: GitHub answered ${status}`}.`),
+        why,
+        fix,
+        code,
+    });
+}
+function sentence(text) {
+    return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+function advice(failure) {
+    const permissions = "give the job `permissions: deployments: write` (a job that sets `permissions` gets only what it lists), or pass a token that may write deployments to this repository";
+    if (failure.rateLimited) {
+        return ["GithubRateLimited", "GitHub is limiting this token's requests: re-run the job in a few minutes."];
+    }
+    switch (failure.status) {
+        case undefined:
+            return ["GithubUnreachable", "Check the runner's network access to GITHUB_API_URL, then re-run the job."];
+        case 401:
+            return [
+                "GithubUnauthorized",
+                `GitHub did not accept the token: pass \`github-token: \${{ github.token }}\` (the default), or a token that has not expired; ${permissions}.`,
+            ];
+        case 403:
+            return ["GithubForbidden", `The token may not do this: ${permissions}.`];
+        case 404:
+            return [
+                "GithubNotFound",
+                "The repository or deployment does not exist, or the token cannot see it (GitHub answers 404 rather than 403 then): check the repository name and that the token belongs to it.",
+            ];
+        case 409:
+        case 422:
+            return ["GithubRejected", "GitHub refused the request as given; the message above says which field."];
+        default:
+            return failure.status >= 500
+                ? [
+                    "GithubServerError",
+                    "GitHub had trouble answering: check https://www.githubstatus.com, then re-run the job.",
+                ]
+                : ["GithubError", "See GitHub's message above."];
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/release/src/check-runs.ts
+
+
+/** Conclusions that let a release through: GitHub's own rule for required status checks. */
+const PASSING = new Set(["success", "neutral", "skipped"]);
+/**
+ * The latest run of each named check on `commit`, one outcome per name, in the order given.
+ * GitHub lists the latest run of a name per check suite; when two suites ran a check of the
+ * same name (two workflows with a `test` job), each must have passed, and the first that did
+ * not is the outcome.
+ */
+async function check_runs_readChecks(client, repository, commit, names) {
+    const path = `${repositoryPath(repository)}/commits/${commit}/check-runs`;
+    return Promise.all([...new Set(names)].map(async (name) => {
+        const { data } = await client.request("GET", path, {
+            doing: `read the check run "${name}" of ${commit.slice(0, 7)} in ${repository}`,
+            query: { check_name: name, filter: "latest", per_page: 100 },
+        });
+        const runs = data.check_runs.filter((r) => r.name === name).map(outcomeOf);
+        return runs.find((r) => !r.passed) ?? runs[0] ?? { name, conclusion: "missing", passed: false };
+    }));
+}
+function outcomeOf(run) {
+    const conclusion = run.status === "completed" ? (run.conclusion ?? "none") : run.status;
+    const url = run.html_url ?? run.details_url;
+    return { name: run.name, conclusion, ...(url && { url }), passed: PASSING.has(conclusion) };
+}
+/**
+ * Throws a DeployError naming every check that did not pass, with its conclusion and link:
+ * RequiredCheckFailed when one concluded otherwise than success, neutral or skipped, else
+ * RequiredCheckPending when one still runs, else RequiredCheckMissing.
+ */
+function check_runs_requirePassed(outcomes, commit) {
+    const failing = outcomes.filter((o) => !o.passed);
+    if (failing.length === 0)
+        return;
+    const failed = failing.filter((o) => !["missing", "queued", "in_progress", "waiting", "pending"].includes(o.conclusion));
+    const running = failing.filter((o) => o.conclusion !== "missing" && !failed.includes(o));
+    const code = failed.length > 0 ? "RequiredCheckFailed" : running.length > 0 ? "RequiredCheckPending" : "RequiredCheckMissing";
+    const describe = (o) => o.conclusion === "missing"
+        ? `"${o.name}" has not run on it`
+        : `"${o.name}" is ${o.conclusion}${o.url ? ` (${o.url})` : ""}`;
+    const short = commit.slice(0, 7);
+    throw new DeployError({
+        what: `The release of ${short} has not passed its required checks: ${failing.map(describe).join("; ")}.`,
+        why: "A release is promoted only when every required check concluded success, neutral or skipped on its commit.",
+        fix: code === "RequiredCheckFailed"
+            ? `Fix what the failing checks report and deploy the fix to stage, or re-run the checks on ${short} if they failed for another reason.`
+            : code === "RequiredCheckPending"
+                ? "Wait until the checks finish, then run the promotion again."
+                : `Check the names in "required-checks" against the check runs of ${short} (the job names of the workflows that run on it), or run those checks on it.`,
+        input: "required-checks",
+        code,
+    });
+}
+
+;// CONCATENATED MODULE: ../../packages/release/src/release.ts
+
+const RELEASE_SCHEMA = 1;
+const SHA = /^[0-9a-f]{40}$/;
+const AMI = /^ami-[0-9a-f]{8,17}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+const IMAGE = /^[^\s@]+@sha256:[0-9a-f]{64}$/;
+/**
+ * Reads a release from JSON text or a parsed value, checking every field. `about` names
+ * where it came from (`Input "release"`, `The payload of deployment 42`) in the error.
+ */
+function release_parseRelease(value, about = 'Input "release"') {
+    const fail = (why, fix = "Pass the `release` output of build-image, bake-ami or promote unchanged.") => {
+        throw new DeployError({ what: `${about} is not a valid release record.`, why, fix, code: "InvalidRelease" });
+    };
+    let record = value;
+    if (typeof value === "string") {
+        try {
+            record = JSON.parse(value);
+        }
+        catch {
+            fail(`It is not JSON: "${value.length > 80 ? `${value.slice(0, 80)}...` : value}".`);
+        }
+    }
+    if (typeof record !== "object" || record === null || Array.isArray(record))
+        return fail("It is not a JSON object.");
+    const r = record;
+    if (r.schema !== RELEASE_SCHEMA) {
+        return fail(`Its schema is ${JSON.stringify(r.schema)}; this version of the suite reads schema ${RELEASE_SCHEMA}.`, "Use the same major version of the deploy actions for every step of the pipeline.");
+    }
+    const str = (key, pattern, optional = false) => {
+        const v = r[key];
+        if (v === undefined && optional)
+            return undefined;
+        if (typeof v !== "string" || (pattern && !pattern.test(v)))
+            return fail(`Field "${key}" is ${JSON.stringify(v)}.`);
+        return v;
+    };
+    const commit = str("commit", SHA);
+    const repository = str("repository", /^[\w.-]+\/[\w.-]+$/);
+    const image = str("image", IMAGE, true);
+    const bakeKey = str("bakeKey", /^sha256:[0-9a-f]{64}$/, true);
+    const createdAt = str("createdAt");
+    if (Number.isNaN(Date.parse(createdAt)))
+        fail(`Field "createdAt" is ${JSON.stringify(createdAt)}, not a date.`);
+    const amis = r.amis;
+    if (typeof amis !== "object" || amis === null || Array.isArray(amis))
+        return fail('Field "amis" is not an object.');
+    for (const [region, ami] of Object.entries(amis)) {
+        if (!REGION.test(region) || typeof ami !== "string" || !AMI.test(ami)) {
+            fail(`Field "amis" maps ${JSON.stringify(region)} to ${JSON.stringify(ami)}.`);
+        }
+    }
+    const run = r.run;
+    if (typeof run !== "object" ||
+        run === null ||
+        !Number.isInteger(run.id) ||
+        !Number.isInteger(run.attempt) ||
+        typeof run.url !== "string") {
+        return fail(`Field "run" is ${JSON.stringify(run)}.`);
+    }
+    return {
+        schema: 1,
+        commit,
+        repository,
+        ...(image !== undefined && { image }),
+        amis: { ...amis },
+        ...(bakeKey !== undefined && { bakeKey }),
+        createdAt,
+        run: { id: run.id, attempt: run.attempt, url: run.url },
+    };
+}
+/**
+ * A new release made by this run, of its commit: for a step that starts a pipeline rather
+ * than extending a release it was given (bake-ami without `release`, rolling-replace with
+ * a plain `ami-id`), so that what travels on and what deployments record is a release either way.
+ */
+function releaseOf(ctx, made) {
+    const { run } = ctx;
+    return {
+        schema: 1,
+        commit: run.commit,
+        repository: run.repository,
+        ...(made.image !== undefined && { image: made.image }),
+        amis: { ...made.amis },
+        ...(made.bakeKey !== undefined && { bakeKey: made.bakeKey }),
+        createdAt: new Date(ctx.clock.now()).toISOString(),
+        run: { id: Number(run.runId), attempt: Number(run.runAttempt), url: run.runUrl },
+    };
+}
+/** The AMI of `region`, or an error that says which regions the release has. */
+function amiFor(release, region) {
+    const ami = release.amis[region];
+    if (!ami) {
+        const regions = Object.keys(release.amis);
+        throw new DeployError({
+            what: `The release of ${release.commit.slice(0, 7)} has no AMI in ${region}.`,
+            why: regions.length ? `It has AMIs in ${regions.join(", ")}.` : "It has no AMIs at all.",
+            fix: `Add ${region} to bake-ami's "regions" input, or let promote copy the AMI there ("copy-to-regions").`,
+            code: "NoAmiForRegion",
+        });
+    }
+    return ami;
+}
+/** The release as JSON with its keys in one order, so the same release is the same text. */
+function release_formatRelease(release) {
+    const amis = Object.fromEntries(Object.entries(release.amis).sort(([a], [b]) => a.localeCompare(b)));
+    return JSON.stringify({
+        schema: release.schema,
+        commit: release.commit,
+        repository: release.repository,
+        image: release.image,
+        amis,
+        bakeKey: release.bakeKey,
+        createdAt: release.createdAt,
+        run: { id: release.run.id, attempt: release.run.attempt, url: release.run.url },
+    });
+}
+
+;// CONCATENATED MODULE: ../../packages/release/src/deployments.ts
+
+
+
+/** What GitHub allows in a status's description. */
+const MAX_DESCRIPTION = 140;
+const deployments_SHA = /^[0-9a-f]{40}$/;
+function isProductionEnvironment(environment) {
+    return /^(production|prod)$/i.test(environment.trim());
+}
+/**
+ * Creates the deployment of `commit` to `environment`. It names the commit by its sha,
+ * not the branch, because the branch may have moved on since the run started. Checks on
+ * the commit are not GitHub's business here (`required_contexts: []`): the workflow has
+ * already decided to deploy, and nothing is merged (`auto_merge: false`).
+ */
+async function recordDeployment(client, options) {
+    const { repository, commit, environment, release } = options;
+    if (!deployments_SHA.test(commit)) {
+        throw new DeployError({
+            what: `Cannot record a deployment of "${commit}".`,
+            why: "A deployment is recorded for a commit's full 40-character sha.",
+            fix: `Pass the full commit sha, e.g. \${{ github.sha }} or the release's commit.`,
+            code: "InvalidCommit",
+        });
+    }
+    const from = options.ref ? ` from ${options.ref.replace(/^refs\/(heads|tags)\//, "")}` : "";
+    const description = options.description ?? `Release ${release.commit.slice(0, 7)}${from}, run ${release.run.id}`;
+    const { data } = await client.request("POST", `${repositoryPath(repository)}/deployments`, {
+        doing: `record the deployment of ${commit.slice(0, 7)} to ${environment} in ${repository}`,
+        body: {
+            ref: commit,
+            task: "deploy",
+            auto_merge: false,
+            required_contexts: [],
+            payload: JSON.parse(formatRelease(release)),
+            environment,
+            description: truncate(description),
+            production_environment: options.productionEnvironment ?? isProductionEnvironment(environment),
+            transient_environment: options.transient ?? false,
+        },
+    });
+    return { id: data.id, url: data.url };
+}
+async function setDeploymentStatus(client, repository, id, options) {
+    const { data } = await client.request("POST", `${repositoryPath(repository)}/deployments/${id}/statuses`, {
+        doing: `set the status of deployment ${id} in ${repository} to ${options.state}`,
+        body: {
+            state: options.state,
+            log_url: options.logUrl,
+            ...(options.environmentUrl && { environment_url: options.environmentUrl }),
+            ...(options.description !== undefined && { description: truncate(options.description) }),
+        },
+    });
+    return { id: data.id, state: data.state };
+}
+/** `text` cut to GitHub's 140 characters, with an ellipsis when cut; never splits a character. */
+function truncate(text, max = MAX_DESCRIPTION) {
+    const chars = Array.from(text);
+    return chars.length <= max ? text : `${chars.slice(0, max - 1).join("")}…`;
+}
+const DEFAULT_LIMIT = 50;
+/**
+ * The newest deployment of `environment` (of `commit`, when given) that succeeded, with its
+ * release, and the newer ones passed over and why, for the summary.
+ *
+ * Deployments without a release in their payload are passed over: GitHub records one for
+ * every job that names an environment, and other tools may deploy there too. A payload
+ * that says it is a release (it has a `schema`) but is not a valid one is an error rather
+ * than a skip, so a broken record is seen instead of silently promoting an older release.
+ *
+ * A success counts while it is the latest status, or was until `inactive` followed it:
+ * GitHub marks a successful deployment inactive when a newer one of the environment
+ * succeeds, and a newer one of ours would have been found first, so the one that
+ * superseded it is not ours (such as the job's own).
+ *
+ * It looks at `limit` deployments at most (default 50): one call per page of deployments,
+ * one per deployment with a release for its statuses.
+ *
+ * `accept`, when given, says of a successful deployment's release why it is not the one
+ * wanted (a reason, as for the other skipped ones), or undefined to take it.
+ */
+async function deployments_findLatestSuccessfulDeployment(client, repository, environment, options = {}) {
+    const limit = options.limit ?? DEFAULT_LIMIT;
+    const path = `${repositoryPath(repository)}/deployments`;
+    const skipped = [];
+    let seen = 0;
+    const pages = client.pages(path, {
+        doing: `list the deployments to ${environment} in ${repository}`,
+        query: { environment, task: "deploy", sha: options.commit },
+        perPage: Math.min(limit, 100),
+        maxPages: Math.ceil(limit / Math.min(limit, 100)),
+    });
+    for await (const page of pages) {
+        for (const d of page.slice(0, limit - seen)) {
+            seen++;
+            const skip = (reason, state) => skipped.push({ id: d.id, commit: d.sha, createdAt: d.created_at, ...(state && { state }), reason });
+            if (!claimsToBeRelease(d.payload)) {
+                skip("its payload holds no release: deploy did not record it");
+                continue;
+            }
+            const { data: statuses } = await client.request("GET", `${path}/${d.id}/statuses`, {
+                doing: `read the statuses of deployment ${d.id} in ${repository}`,
+                query: { per_page: 2 },
+            });
+            const [latest, previous] = statuses;
+            const succeeded = latest?.state === "success" || (latest?.state === "inactive" && previous?.state === "success");
+            if (!succeeded) {
+                skip(whyNot(latest?.state), latest?.state ?? "none");
+                continue;
+            }
+            const status = latest;
+            const release = releaseOfDeployment(d, environment);
+            const notWanted = options.accept?.(release);
+            if (notWanted !== undefined) {
+                skip(notWanted, status.state);
+                continue;
+            }
+            return {
+                deployment: {
+                    id: d.id,
+                    url: d.url,
+                    commit: d.sha,
+                    environment: d.environment,
+                    createdAt: d.created_at,
+                    release,
+                    state: status.state,
+                    ...(status.environment_url && { environmentUrl: status.environment_url }),
+                    ...(status.log_url && { logUrl: status.log_url }),
+                },
+                skipped,
+                truncated: false,
+            };
+        }
+        if (seen >= limit)
+            break;
+    }
+    return { skipped, truncated: seen >= limit };
+}
+/**
+ * The release a successful deployment records. A payload that claims to be one but is not
+ * valid is an error naming the deployment, with what to do about it in a deployment's terms.
+ */
+function releaseOfDeployment(d, environment) {
+    try {
+        return parseRelease(d.payload, `The payload of deployment ${d.id}`);
+    }
+    catch (error) {
+        if (!isDeployError(error) || error.code !== "InvalidRelease")
+            throw error;
+        throw new DeployError({
+            what: error.what,
+            why: `${error.why ?? ""} It is the deployment of ${d.sha.slice(0, 7)} to ${environment} created ${d.created_at}, which succeeded.`.trim(),
+            fix: `Deploy a release to ${environment} again with this major version of the deploy actions (the newest successful deployment is the one found), or name the release to promote with the "release" input. A payload written by hand or by another tool must hold a complete release record.`,
+            code: "InvalidRelease",
+            cause: error,
+        });
+    }
+}
+/** A payload written as a release: an object with a `schema` (GitHub gives `{}` or `""` when there is none). */
+function claimsToBeRelease(payload) {
+    const value = typeof payload === "string" ? safeJson(payload) : payload;
+    return typeof value === "object" && value !== null && "schema" in value;
+}
+function safeJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+function whyNot(state) {
+    switch (state) {
+        case undefined:
+            return "it has no status: its step never started the rollout";
+        case "failure":
+            return "its rollout failed";
+        case "error":
+            return "its rollout ended in an error";
+        case "inactive":
+            return "it was marked inactive without having succeeded";
+        default:
+            return `its rollout did not finish (the latest status is ${state}): it is still running, or its job was cancelled`;
+    }
+}
+
+;// CONCATENATED MODULE: ../../packages/release/src/promotion.ts
+
+
+
+const promotion_SHA = /^[0-9a-f]{40}$/;
+/**
+ * Every GitHub-side check of a promotion; throws DeployErrors (codes NoSuccessfulDeployment
+ * (names the environment), ReleaseNeverSucceeded, InvalidRelease (malformed payload, names the
+ * deployment), RequiredCheckFailed, RequiredCheckPending, RequiredCheckMissing, ReleaseTooOld,
+ * Rollback) before anything changes in AWS.
+ *
+ * The release promoted is the record of a deployment to `from` whose latest status is success:
+ * the newest one, the newest of the wanted commit, or the newest whose record is the wanted
+ * one (same commit, AMIs and image). Then its commit's required checks, its age, and how it
+ * compares with what `to` runs now (older by createdAt is a rollback; the same commit is a
+ * redeploy, allowed and noted).
+ */
+/** `ctx.clock` says how old the release is. */
+async function planPromotion(ctx, client, request) {
+    const { repository, from, to, wanted } = request;
+    const wantedRelease = wanted && "release" in wanted ? wanted.release : undefined;
+    const commit = wanted && ("release" in wanted ? wanted.release.commit : wanted.commit.trim().toLowerCase());
+    if (commit !== undefined && !promotion_SHA.test(commit)) {
+        throw new DeployError({
+            what: `Cannot look for the release of "${commit}".`,
+            why: "A release is looked for by its commit's full 40-character sha.",
+            fix: "Pass the full sha of a commit deployed to the source environment, or a release record, or nothing for the newest release that succeeded there.",
+            input: "release",
+            code: "InvalidCommit",
+        });
+    }
+    const found = await findLatestSuccessfulDeployment(client, repository, from, {
+        ...(commit && { commit }),
+        ...(request.limit !== undefined && { limit: request.limit }),
+        ...(wantedRelease && { accept: (release) => differences(wantedRelease, release) }),
+    });
+    const source = found.deployment;
+    if (!source)
+        throw notFound(request, found, commit);
+    const { release } = source;
+    const checks = await readChecks(client, repository, release.commit, request.requiredChecks);
+    requirePassed(checks, release.commit);
+    const ageMs = ctx.clock.now() - Date.parse(release.createdAt);
+    if (request.maxAgeMs !== undefined && ageMs > request.maxAgeMs) {
+        throw new DeployError({
+            what: `The release of ${release.commit.slice(0, 7)} is too old to promote: it was made ${formatDuration(ageMs)} ago.`,
+            why: `"max-age" allows at most ${formatDuration(request.maxAgeMs)}; it was made at ${release.createdAt} and deployed to ${from} by deployment ${source.id}.`,
+            fix: `Deploy a newer commit to ${from} and promote that, or raise "max-age" if this release is still the one to ship.`,
+            input: "max-age",
+            code: "ReleaseTooOld",
+        });
+    }
+    const notes = [];
+    const current = await currentDeployment(client, request, notes);
+    const sameCommit = current?.commit === release.commit;
+    const rollback = current !== undefined && !sameCommit && Date.parse(release.createdAt) < Date.parse(current.release.createdAt);
+    if (sameCommit && current) {
+        notes.push(`${to} runs ${release.commit.slice(0, 7)} already (deployment ${current.id}): this promotion deploys it again.`);
+    }
+    if (rollback && current) {
+        if (!request.allowRollback) {
+            throw new DeployError({
+                what: `Promoting ${release.commit.slice(0, 7)} to ${to} would roll it back.`,
+                why: `${to} runs ${current.commit.slice(0, 7)} (deployment ${current.id}), a release made at ${current.release.createdAt}; this one was made earlier, at ${release.createdAt}.`,
+                fix: `Set "allow-rollback" to true to roll ${to} back on purpose, or deploy a newer commit to ${from} and promote that.`,
+                input: "allow-rollback",
+                code: "Rollback",
+            });
+        }
+        notes.push(`This is a rollback, allowed by allow-rollback: ${to} runs ${current.commit.slice(0, 7)}, made at ${current.release.createdAt}, newer than this release.`);
+    }
+    return {
+        source,
+        skipped: found.skipped,
+        release,
+        ...(current && { current }),
+        checks,
+        rollback,
+        sameCommit,
+        ageMs,
+        notes,
+    };
+}
+/**
+ * What `to` runs now. A record there that cannot be read blocks the comparison: it is an
+ * error, unless rollbacks are allowed anyway (then it is noted and nothing is compared).
+ */
+async function currentDeployment(client, request, notes) {
+    try {
+        const found = await findLatestSuccessfulDeployment(client, request.repository, request.to, {
+            ...(request.limit !== undefined && { limit: request.limit }),
+        });
+        return found.deployment;
+    }
+    catch (error) {
+        if (!isDeployError(error) || error.code !== "InvalidRelease")
+            throw error;
+        if (request.allowRollback) {
+            notes.push(`What ${request.to} runs now could not be read, so it was not compared: ${error.what}`);
+            return undefined;
+        }
+        throw new DeployError({
+            what: error.what,
+            why: `${error.why ?? ""} It is what ${request.to} runs now, which a promotion compares with to refuse rollbacks.`,
+            fix: `${error.fix ?? ""} To promote without that comparison, set "allow-rollback" to true.`.trim(),
+            code: "InvalidRelease",
+            cause: error,
+        });
+    }
+}
+/** Why a recorded release is not the wanted one, or undefined when it is (same commit, AMIs and image). */
+function differences(wanted, recorded) {
+    const why = [];
+    if (recorded.commit !== wanted.commit)
+        why.push(`commit ${recorded.commit.slice(0, 7)}`);
+    if (amiList(recorded.amis) !== amiList(wanted.amis))
+        why.push(`AMIs ${amiList(recorded.amis) || "none"}`);
+    if ((recorded.image ?? "") !== (wanted.image ?? ""))
+        why.push(`image ${recorded.image ?? "none"}`);
+    return why.length > 0 ? `its release differs from the one given: ${why.join(", ")}` : undefined;
+}
+function amiList(amis) {
+    return Object.entries(amis)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([region, ami]) => `${region} ${ami}`)
+        .join(", ");
+}
+function notFound(request, found, commit) {
+    const { from, repository } = request;
+    const looked = found.truncated ? ` among its newest ${found.skipped.length} deployments` : "";
+    const seen = found.skipped.length === 0
+        ? `There is no deployment${commit ? ` of ${commit.slice(0, 7)}` : ""} to ${from} in ${repository}.`
+        : `Looked at: ${found.skipped
+            .slice(0, 5)
+            .map((s) => `deployment ${s.id} of ${s.commit.slice(0, 7)} (${s.createdAt}): ${s.reason}`)
+            .join("; ")}${found.skipped.length > 5 ? `; and ${found.skipped.length - 5} more` : ""}.`;
+    if (!request.wanted) {
+        return new DeployError({
+            what: `No deployment to ${from} has succeeded${looked}: there is no release to promote.`,
+            why: seen,
+            fix: `Deploy to ${from} first (the deploy workflow records each rollout as a deployment) and promote once it has succeeded; check "from-environment" names the environment the deploy workflow uses.`,
+            code: "NoSuccessfulDeployment",
+        });
+    }
+    const given = "release" in request.wanted ? "The release given (commit " : "Commit ";
+    return new DeployError({
+        what: `${given}${(commit ?? "").slice(0, 7)}${"release" in request.wanted ? ")" : ""} never succeeded in ${from}${looked}, so it is not promoted.`,
+        why: seen,
+        fix: "release" in request.wanted
+            ? `Pass the release record of a successful deployment to ${from} unchanged (or its commit sha), or leave "release" empty to promote the newest release that succeeded there.`
+            : `Deploy ${(commit ?? "").slice(0, 7)} to ${from} and promote it once it has succeeded, or leave "release" empty to promote the newest release that succeeded there.`,
+        input: "release",
+        code: "ReleaseNeverSucceeded",
+    });
+}
+
+;// CONCATENATED MODULE: ../../packages/release/src/index.ts
+
+
+
+
+
+
+
+;// CONCATENATED MODULE: ./src/outcome.ts
+
+
+/** `registry/repository@sha256:...`, what later steps pull; undefined without a digest. */
+function imageByDigest(settings, outcome) {
+    return outcome.digest === undefined ? undefined : `${settings.image.name}@${outcome.digest}`;
+}
+/** The error for a tag that exists when skip-if-exists is false: tags are never pushed twice. */
+function tagExists(settings, digest) {
+    const reference = `${settings.image.name}:${settings.tag}`;
+    return new errors_DeployError({
+        what: `The tag ${reference} exists already, and a tag is never pushed twice.`,
+        why: `The registry serves ${digest} for it: an image of this commit was built and pushed before, and "skip-if-exists" is false.`,
+        fix: 'Set "skip-if-exists" to true to reuse that image, push a new commit to build a new one, or delete the tag from the registry if the image under it must be replaced.',
+        input: "skip-if-exists",
+        code: "TagExists",
+    });
+}
+/** The release record: this run's commit with the image by digest, for bake-ami. */
+function imageRelease(ctx, image) {
+    return releaseOf(ctx, { amis: {}, image });
+}
+function setImageOutputs(settings, outcome, release, durationMs) {
+    runner_setOutput("image", imageByDigest(settings, outcome) ?? "");
+    runner_setOutput("digest", outcome.digest ?? "");
+    runner_setOutput("tag", settings.tag);
+    runner_setOutput("skipped", String(outcome.skipped));
+    runner_setOutput("release", release ? release_formatRelease(release) : "");
+    runner_setOutput("duration-seconds", String(Math.round(durationMs / 1000)));
+}
+
+;// CONCATENATED MODULE: ./src/credentials.ts
+
+
+
+
+
+
+// Docker keeps Docker Hub's credentials under its v1 index URL, and asks helpers for that URL.
+const DOCKER_HUB_SERVER = "https://index.docker.io/v1/";
+const DOCKER_HUB_ALIASES = new Set([DOCKER_HUB, "index.docker.io", "registry-1.docker.io"]);
+/**
+ * The credential for `registry`, looked up where Docker looks (DOCKER_CONFIG or ~/.docker:
+ * a helper from credHelpers or credsStore, then auths), then where buildah and podman look
+ * (REGISTRY_AUTH_FILE, else $XDG_RUNTIME_DIR/containers/auth.json and
+ * ~/.config/containers/auth.json). Undefined when there is none: the registry may be public.
+ */
+async function findCredential(registry, options = {}) {
+    const env = options.env ?? process.env;
+    for (const file of authFiles(env)) {
+        const config = await readAuthFile(file);
+        if (!config)
+            continue;
+        const found = await fromAuthFile(config, file, registry, options.repository, env);
+        if (found)
+            return found;
+    }
+    return undefined;
+}
+/** The files to search, in order. */
+function authFiles(env) {
+    const home = env.HOME || external_node_os_default().homedir();
+    const docker = external_node_path_default().join(env.DOCKER_CONFIG || external_node_path_default().join(home, ".docker"), "config.json");
+    const containers = env.REGISTRY_AUTH_FILE
+        ? [env.REGISTRY_AUTH_FILE]
+        : [
+            ...(env.XDG_RUNTIME_DIR ? [external_node_path_default().join(env.XDG_RUNTIME_DIR, "containers", "auth.json")] : []),
+            external_node_path_default().join(home, ".config", "containers", "auth.json"),
+        ];
+    return [docker, ...containers];
+}
+async function readAuthFile(file) {
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)(file, "utf8");
+    }
+    catch (error) {
+        if (error.code === "ENOENT")
+            return undefined;
+        throw new errors_DeployError({
+            what: `Could not read the registry credentials in ${file}.`,
+            why: error.message,
+            fix: "Make the file readable by the user the step runs as, or log in again.",
+            code: "CredentialsUnreadable",
+        });
+    }
+    try {
+        const parsed = JSON.parse(text);
+        if (parsed && typeof parsed === "object" && !Array.isArray(parsed))
+            return parsed;
+    }
+    catch {
+        // The parser's message quotes the text, which holds secrets: say only that it is not JSON.
+    }
+    throw new errors_DeployError({
+        what: `The registry credentials file ${file} is not a JSON object.`,
+        fix: "Remove the file and log in again (docker/login-action or aws-actions/amazon-ecr-login).",
+        code: "CredentialsUnreadable",
+    });
+}
+async function fromAuthFile(config, file, registry, repository, env) {
+    const helperKey = bestKey(Object.keys(config.credHelpers ?? {}), registry, repository);
+    const helper = helperKey === undefined ? config.credsStore : config.credHelpers?.[helperKey];
+    if (helper) {
+        const found = await fromHelper(helper, registry, env);
+        if (found)
+            return found;
+    }
+    const entryKey = bestKey(Object.keys(config.auths ?? {}), registry, repository);
+    const entry = entryKey === undefined ? undefined : config.auths?.[entryKey];
+    return entry ? fromEntry(entry, file, entryKey) : undefined;
+}
+/**
+ * The key that names `registry` (or a namespace of `repository` in it), the most specific
+ * first. Keys are written many ways: "ghcr.io", "https://ghcr.io", "https://index.docker.io/v1/",
+ * "quay.io/acme".
+ */
+function bestKey(keys, registry, repository) {
+    const wanted = `${registry}/${repository ?? ""}`;
+    let best;
+    for (const key of keys) {
+        const normal = normaliseKey(key);
+        const matches = normal === registry || (normal.includes("/") && `${wanted}/`.startsWith(`${normal}/`));
+        if (matches && (!best || normal.length > best.length))
+            best = { key, length: normal.length };
+    }
+    return best?.key;
+}
+function normaliseKey(key) {
+    const bare = key
+        .replace(/^[a-z]+:\/\//i, "")
+        .replace(/\/+$/, "")
+        .replace(/\/v[12]$/, "");
+    const slash = bare.indexOf("/");
+    const host = (slash < 0 ? bare : bare.slice(0, slash)).toLowerCase();
+    const rest = slash < 0 ? "" : bare.slice(slash);
+    return (DOCKER_HUB_ALIASES.has(host) ? DOCKER_HUB : host) + rest;
+}
+function fromEntry(entry, file, key) {
+    const source = `${file} (auths "${key}")`;
+    let { username, password } = entry;
+    if (entry.auth) {
+        const decoded = Buffer.from(entry.auth, "base64").toString("utf8");
+        const colon = decoded.indexOf(":");
+        if (colon < 0) {
+            throw new errors_DeployError({
+                what: `The registry credentials in ${source} are not valid.`,
+                why: 'Its "auth" is not base64 of "username:password".',
+                fix: "Log in again (docker/login-action or aws-actions/amazon-ecr-login).",
+                code: "CredentialsUnreadable",
+            });
+        }
+        username = decoded.slice(0, colon);
+        password = decoded.slice(colon + 1);
+    }
+    if (entry.identitytoken)
+        return { kind: "identity-token", username, identityToken: entry.identitytoken, source };
+    if (username && password)
+        return { kind: "basic", username, password, source };
+    return undefined;
+}
+/**
+ * Asks `docker-credential-<helper> get`, the protocol of docker-credential-helpers: the
+ * server URL on stdin, `{"Username", "Secret"}` on stdout, and a "credentials not found"
+ * message with a failing exit when it has none. A Username of "<token>" marks an identity token.
+ */
+async function fromHelper(helper, registry, env) {
+    const program = `docker-credential-${helper}`;
+    const server = registry === DOCKER_HUB ? DOCKER_HUB_SERVER : registry;
+    const { code, stdout, stderr, spawnError } = await run(program, ["get"], server, env);
+    if (spawnError) {
+        throw new errors_DeployError({
+            what: `The credential helper ${program} could not be run.`,
+            why: spawnError.code === "ENOENT" ? `${program} is not on PATH.` : spawnError.message,
+            fix: `Install ${program}, or remove "${helper}" from credHelpers/credsStore in the Docker config and log in again.`,
+            code: "CredentialHelperFailed",
+        });
+    }
+    if (code !== 0) {
+        // Helpers write their errors to stdout; on failure it holds no secret.
+        const message = `${stdout} ${stderr}`.trim();
+        if (/credentials not found/i.test(message))
+            return undefined;
+        throw new errors_DeployError({
+            what: `The credential helper ${program} failed for ${server}.`,
+            why: `It exited with ${code}: ${message.slice(-500) || "no output"}`,
+            fix: "Log in again before this step (docker/login-action or aws-actions/amazon-ecr-login).",
+            code: "CredentialHelperFailed",
+        });
+    }
+    let answer;
+    try {
+        answer = JSON.parse(stdout);
+    }
+    catch {
+        answer = {};
+    }
+    if (typeof answer.Secret !== "string" || answer.Secret === "") {
+        throw new errors_DeployError({
+            what: `The credential helper ${program} gave no credentials for ${server}.`,
+            why: 'Its answer has no "Secret".',
+            fix: `Check ${program}, or log in again.`,
+            code: "CredentialHelperFailed",
+        });
+    }
+    const username = typeof answer.Username === "string" ? answer.Username : "";
+    const source = program;
+    return username === "<token>"
+        ? { kind: "identity-token", identityToken: answer.Secret, source }
+        : { kind: "basic", username, password: answer.Secret, source };
+}
+function run(program, args, input, env) {
+    return new Promise((resolve) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)(program, args, { env, stdio: ["pipe", "pipe", "pipe"], timeout: 60_000 });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (chunk) => {
+            stdout += chunk.toString();
+        });
+        child.stderr.on("data", (chunk) => {
+            stderr += chunk.toString();
+        });
+        child.on("error", (spawnError) => resolve({ code: null, stdout, stderr, spawnError }));
+        child.on("close", (code) => resolve({ code, stdout, stderr }));
+        // A helper that exits without reading stdin makes the write fail with EPIPE; its exit says what happened.
+        child.stdin.on("error", () => { });
+        child.stdin.end(input);
+    });
+}
+
+;// CONCATENATED MODULE: ./src/registry.ts
+
+
+
+
+// Indexes first: asked for a tag, a registry answers with what was pushed, and the digest
+// must be that one (a multi-platform push's index), not one it converted to a single manifest.
+const MANIFEST_TYPES = [
+    "application/vnd.oci.image.index.v1+json",
+    "application/vnd.docker.distribution.manifest.list.v2+json",
+    "application/vnd.oci.image.manifest.v1+json",
+    "application/vnd.docker.distribution.manifest.v2+json",
+];
+const LOG_IN = "Log in to the registry in an earlier step: docker/login-action (e.g. ghcr.io with the GITHUB_TOKEN), or aws-actions/amazon-ecr-login for Amazon ECR; and check that those credentials may read the repository.";
+/**
+ * A read-only client of the OCI distribution API, enough to ask whether a tag exists and what
+ * an image's labels are before anything is built or pushed. It authenticates as `docker pull`
+ * does: anonymously first, then as the 401's WWW-Authenticate challenge asks (Basic, or a
+ * Bearer token from the realm for the service and scope), with the login step's credentials.
+ */
+function registryClient(registry, options = {}) {
+    const env = options.env ?? process.env;
+    const send = options.fetch ?? fetch;
+    const mask = options.mask ?? secrets_setSecret;
+    // Docker Hub's API is not at its name.
+    const base = `${isLoopbackRegistry(registry) ? "http" : "https"}://${registry === DOCKER_HUB ? "registry-1.docker.io" : registry}`;
+    const credentials = new Map();
+    const authorizations = new Map();
+    function credentialFor(repository) {
+        let found = credentials.get(repository);
+        if (!found) {
+            found = findCredential(registry, { env, repository }).then((credential) => {
+                if (credential?.kind === "basic")
+                    mask(credential.password);
+                if (credential?.kind === "identity-token")
+                    mask(credential.identityToken);
+                return credential;
+            });
+            credentials.set(repository, found);
+        }
+        return found;
+    }
+    async function call(url, init, signal) {
+        try {
+            return await send(url, { ...init, signal, redirect: "follow" });
+        }
+        catch (error) {
+            if (signal?.aborted)
+                throw signal.reason ?? error;
+            const cause = error.cause;
+            throw new errors_DeployError({
+                what: `Could not reach the registry ${registry}.`,
+                why: `${new URL(url).host}: ${cause?.message ?? error.message}`,
+                fix: `Check the registry's name in the image input, and that the runner can reach ${registry}.`,
+                code: "RegistryUnreachable",
+                cause: error,
+            });
+        }
+    }
+    /** One request to the API, authenticated as the registry asks; a 401 or 403 after that fails. */
+    async function request(repository, path, init, signal) {
+        const url = `${base}/v2/${repository}/${path}`;
+        const headers = (authorization) => ({
+            ...init.headers,
+            ...(authorization ? { Authorization: authorization } : {}),
+        });
+        let response = await call(url, { ...init, headers: headers(authorizations.get(repository)) }, signal);
+        let credential;
+        if (response.status === 401) {
+            const challenge = parseChallenge(response.headers.get("www-authenticate"));
+            await response.body?.cancel();
+            credential = await credentialFor(repository);
+            const authorization = challenge && (await authorize(challenge, repository, credential, signal));
+            if (authorization) {
+                authorizations.set(repository, authorization);
+                response = await call(url, { ...init, headers: headers(authorization) }, signal);
+            }
+        }
+        if (response.status === 401 || response.status === 403) {
+            throw refused(repository, response.status, await registryMessage(response), credential ?? (await credentialFor(repository)));
+        }
+        return response;
+    }
+    async function authorize(challenge, repository, credential, signal) {
+        if (challenge.scheme === "basic") {
+            return credential?.kind === "basic" ? basicAuthorization(credential) : undefined;
+        }
+        const realm = challenge.params.realm;
+        if (!realm)
+            return undefined;
+        const service = challenge.params.service;
+        const scope = challenge.params.scope ?? `repository:${repository}:pull`;
+        let response;
+        if (credential?.kind === "identity-token") {
+            // An identity token is an OAuth2 refresh token: it is exchanged, never sent as a password.
+            const form = new URLSearchParams({
+                grant_type: "refresh_token",
+                refresh_token: credential.identityToken,
+                client_id: "deploy-build-image",
+                scope,
+                ...(service ? { service } : {}),
+            });
+            response = await call(realm, { method: "POST", body: form }, signal);
+        }
+        else {
+            const url = new URL(realm);
+            if (service)
+                url.searchParams.set("service", service);
+            url.searchParams.set("scope", scope);
+            const headers = credential ? { Authorization: basicAuthorization(credential) } : {};
+            response = await call(url.toString(), { headers }, signal);
+        }
+        if (response.status === 401 || response.status === 403) {
+            throw refused(repository, response.status, await registryMessage(response), credential);
+        }
+        if (!response.ok)
+            throw failed(`get a token for ${repository} from ${new URL(realm).host}`, response, await registryMessage(response));
+        const body = (await response.json().catch(() => ({})));
+        const token = typeof body.token === "string" ? body.token : body.access_token;
+        if (typeof token !== "string" || token === "") {
+            throw new errors_DeployError({
+                what: `The registry ${registry}'s token service gave no token for ${repository}.`,
+                why: `${new URL(realm).host} answered without "token" or "access_token".`,
+                fix: LOG_IN,
+                code: "RegistryUnauthorized",
+            });
+        }
+        mask(token);
+        return `Bearer ${token}`;
+    }
+    function refused(repository, status, message, credential) {
+        const who = credential
+            ? `The credentials from ${credential.source} were refused`
+            : "No credentials for it were found (Docker's config.json, containers' auth.json)";
+        return new errors_DeployError({
+            what: `The registry ${registry} did not let this step read ${repository} (HTTP ${status}).`,
+            why: `${who}${message ? `: ${message}` : "."}`,
+            fix: LOG_IN,
+            code: "RegistryUnauthorized",
+        });
+    }
+    function failed(doing, response, message) {
+        return new errors_DeployError({
+            what: `Could not ${doing}: the registry ${registry} answered HTTP ${response.status}.`,
+            why: message || undefined,
+            fix: "Try again; if it keeps failing, check the registry's status.",
+            code: "RegistryError",
+        });
+    }
+    async function manifest(repository, reference, signal) {
+        const response = await request(repository, `manifests/${reference}`, { headers: { Accept: MANIFEST_TYPES.join(", ") } }, signal);
+        if (response.status === 404) {
+            await response.body?.cancel();
+            throw new errors_DeployError({
+                what: `The registry ${registry} has no image ${repository}:${reference}.`,
+                fix: "Check the image name and the tag or digest.",
+                code: "ImageNotFound",
+            });
+        }
+        if (!response.ok)
+            throw failed(`read ${repository}:${reference}`, response, await registryMessage(response));
+        return (await response.json());
+    }
+    return {
+        async tagDigest(repository, tag, signal) {
+            const accept = { Accept: MANIFEST_TYPES.join(", ") };
+            let response = await request(repository, `manifests/${tag}`, { method: "HEAD", headers: accept }, signal);
+            if (response.status === 404)
+                return undefined;
+            if (!response.ok)
+                throw failed(`look up ${repository}:${tag}`, response, "");
+            const digest = response.headers.get("docker-content-digest");
+            if (digest)
+                return digest;
+            // The header is optional; the digest of the bytes served is what it would have said.
+            response = await request(repository, `manifests/${tag}`, { headers: accept }, signal);
+            if (response.status === 404)
+                return undefined;
+            if (!response.ok)
+                throw failed(`read ${repository}:${tag}`, response, await registryMessage(response));
+            return `sha256:${(0,external_node_crypto_.createHash)("sha256")
+                .update(Buffer.from(await response.arrayBuffer()))
+                .digest("hex")}`;
+        },
+        async imageConfig(repository, reference, signal) {
+            let found = await manifest(repository, reference, signal);
+            if (Array.isArray(found.manifests)) {
+                const entry = pickPlatform(found.manifests);
+                if (!entry) {
+                    throw new errors_DeployError({
+                        what: `The image ${repository}:${reference} in ${registry} is an empty index.`,
+                        fix: "Push the image again.",
+                        code: "ImageNotFound",
+                    });
+                }
+                found = await manifest(repository, entry.digest, signal);
+            }
+            const configDigest = found.config?.digest;
+            if (!configDigest) {
+                throw new errors_DeployError({
+                    what: `The image ${repository}:${reference} in ${registry} has no config.`,
+                    why: `Its manifest is of type ${found.mediaType ?? "unknown"}.`,
+                    fix: "Push it as an OCI or Docker v2 image.",
+                    code: "ImageNotFound",
+                });
+            }
+            const response = await request(repository, `blobs/${configDigest}`, {}, signal);
+            if (!response.ok)
+                throw failed(`read the config of ${repository}:${reference}`, response, await registryMessage(response));
+            const config = (await response.json());
+            return {
+                labels: config.config?.Labels ?? {},
+                ...(config.created ? { created: config.created } : {}),
+                ...(config.architecture ? { architecture: config.architecture } : {}),
+                ...(config.os ? { os: config.os } : {}),
+            };
+        },
+    };
+}
+/** linux/amd64, the runners' platform, else the first entry (attestations are never first in practice). */
+function pickPlatform(manifests) {
+    return manifests.find((m) => m.platform?.os === "linux" && m.platform.architecture === "amd64") ?? manifests[0];
+}
+function basicAuthorization(credential) {
+    return `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString("base64")}`;
+}
+/** `Bearer realm="https://auth.example/token",service="registry",scope="repository:a/b:pull"`. */
+function parseChallenge(header) {
+    const match = header && /^\s*(Basic|Bearer)\b(.*)$/i.exec(header);
+    if (!match)
+        return undefined;
+    const params = {};
+    for (const [, key, quoted, bare] of match[2].matchAll(/([a-zA-Z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))/g)) {
+        params[key.toLowerCase()] = quoted !== undefined ? quoted.replace(/\\(.)/g, "$1") : bare;
+    }
+    return { scheme: match[1].toLowerCase(), params };
+}
+/** The registry's own words: `{"errors": [{"code", "message"}]}`, which carry no secrets. */
+async function registryMessage(response) {
+    const text = await response.text().catch(() => "");
+    try {
+        const body = JSON.parse(text);
+        return (body.errors ?? [])
+            .map((e) => [e.code, e.message].filter(Boolean).join(": "))
+            .filter(Boolean)
+            .join("; ");
+    }
+    catch {
+        return "";
+    }
+}
+
+;// CONCATENATED MODULE: ./src/summary.ts
+
+
+const TITLE = "Build image";
+/** Image, digest, tag, labels, built or skipped, how long it took. */
+function imageSummary(settings, outcome, run, durationMs) {
+    const reference = `${settings.image.name}:${settings.tag}`;
+    const image = imageByDigest(settings, outcome);
+    const result = outcome.skipped ? "skipped" : settings.push ? "built and pushed" : "built, not pushed";
+    const how = outcome.skipped
+        ? `Skipped: the registry has **${reference}** already, so nothing was built or pushed.`
+        : settings.push
+            ? `Built **${reference}** with ${settings.builder} and pushed it.`
+            : `Built **${reference}** with ${settings.builder}; not pushed ("push" is false).`;
+    const body = summary_summary()
+        .heading(`${TITLE}: ${settings.image.name} ✅`)
+        .paragraph(`${how} ${duration_formatDuration(durationMs)} in all.`)
+        .table(["", ""], [
+        ["Image", image ? `\`${image}\`` : "none: not pushed"],
+        ["Digest", outcome.digest ? `\`${outcome.digest}\`` : "none: not pushed"],
+        ["Tag", `\`${settings.tag}\``],
+        ["Result", result],
+        ["Builder", outcome.skipped ? "none" : settings.builder],
+        ["Platforms", settings.platforms.join(", ") || "the builder's own"],
+        ["Duration", duration_formatDuration(durationMs)],
+    ]);
+    const labels = Object.entries(outcome.labels ?? {});
+    if (labels.length > 0)
+        body.table(["Label", "Value"], labels);
+    else if (outcome.skipped)
+        body.paragraph("The existing image's labels could not be read.");
+    return body.list([summary_link("Workflow run", run.runUrl)]);
+}
+
+;// CONCATENATED MODULE: ./src/main.ts
+
+
+
+
+
+
+
+
+
+/**
+ * The main step: read and check every input, ask the registry whether the commit's tag
+ * exists, then skip (returning the digest it has) or build and push, and report the digest
+ * the registry serves. A tag is never pushed twice.
+ */
+const main_run = defineAction({ state: {} }).main(async (step) => {
+    const { ctx } = step;
+    const { logger, signal } = ctx;
+    const settings = await readSettings(step.inputs, ctx.run, systemTools());
+    const { image, tag } = settings;
+    const registry = registryClient(image.registry);
+    // Without push nothing can be overwritten, and the registry need not be asked (or logged in to).
+    const existing = settings.push ? await registry.tagDigest(image.repository, tag, signal) : undefined;
+    let outcome;
+    if (existing !== undefined) {
+        if (!settings.skipIfExists)
+            throw tagExists(settings, existing);
+        logger.info(`${image.name}:${tag} exists already (${existing}): skipping the build.`);
+        outcome = {
+            skipped: true,
+            digest: existing,
+            labels: await servedLabels(registry, settings, existing, logger, signal),
+        };
+    }
+    else {
+        const labels = imageLabels(ctx.run, settings.labels, new Date(ctx.clock.now()));
+        const digest = await buildAndPush(settings, labels, registry, logger, signal);
+        outcome = { skipped: false, ...(digest !== undefined && { digest }), labels };
+    }
+    const durationMs = step.elapsedMs();
+    const byDigest = imageByDigest(settings, outcome);
+    const release = byDigest === undefined ? undefined : imageRelease(ctx, byDigest);
+    setImageOutputs(settings, outcome, release, durationMs);
+    await imageSummary(settings, outcome, ctx.run, durationMs).write();
+});
+/** Builds, pushes, and returns the digest the registry serves for the tag once pushed. */
+async function buildAndPush(settings, labels, registry, logger, signal) {
+    const { image, tag, builder } = settings;
+    if (settings.cache && builder !== "docker")
+        logger.warning('"cache" is for Buildx; buildah builds without it.');
+    const plan = {
+        reference: `${image.name}:${tag}`,
+        context: settings.context,
+        file: settings.file,
+        labels,
+        buildArgs: settings.buildArgs,
+        platforms: settings.platforms,
+        push: settings.push,
+        ...(settings.cache && { cacheScope: `build-image-${image.repository.replaceAll("/", "-")}` }),
+        insecure: isLoopbackRegistry(image.registry),
+    };
+    const pushed = await logger.group(`Building ${plan.reference} with ${builder}`, () => build(builder, plan, { logger, signal }));
+    if (pushed === undefined)
+        return undefined;
+    const served = await registry.tagDigest(image.repository, tag, signal);
+    if (served !== pushed) {
+        throw new errors_DeployError({
+            what: `The registry does not serve the image just pushed as ${plan.reference}.`,
+            why: `${builder} pushed ${pushed}, and the registry serves ${served ?? "nothing"} for the tag: another job may have pushed the same tag at the same moment.`,
+            fix: "Turn on tag immutability in the registry (ECR: imageTagMutability IMMUTABLE) so that a second push fails, and run the job again.",
+            code: "DigestMismatch",
+        });
+    }
+    logger.info(`Pushed ${image.name}@${served}.`);
+    return served;
+}
+/** The labels of the image a skipped build found, for the summary; none when they cannot be read. */
+async function servedLabels(registry, settings, digest, logger, signal) {
+    try {
+        return (await registry.imageConfig(settings.image.repository, digest, signal)).labels;
+    }
+    catch (error) {
+        logger.warning(`Could not read the labels of ${settings.image.name}@${digest}: ${error.message}`);
+        return undefined;
+    }
+}
+
+
 /***/ }),
 
 /***/ 2613:
@@ -34277,13 +34381,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
-
-/***/ }),
-
-/***/ 1455:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 
 /***/ }),
 

@@ -1,6 +1,6 @@
 import { DeployError, isDeployError } from "@deploy/core";
 import { bakeKey, bakeSettings, shortBakeKey } from "@deploy/release";
-import { type AwsClients, awsClients } from "../clients.ts";
+import type { AwsClients } from "../clients.ts";
 import { resourceTags, type Tag, withUserTags } from "../tags.ts";
 import { resolveBaseImage } from "./base-image.ts";
 import { launchBuilder, stopBuilder, terminateBuilder, waitUntilReady } from "./builder.ts";
@@ -22,7 +22,7 @@ import type { BakeWait } from "./wait.ts";
  * the moment it exists, for the post step's `sweepRun`.
  */
 export async function bake(ctx: BakeContext, request: BakeRequest): Promise<BakeResult> {
-  const clients = awsClients(request.region);
+  const clients = ctx.aws(request.region);
   const wait: BakeWait = {
     clock: ctx.clock,
     signal: ctx.signal,
@@ -141,7 +141,7 @@ async function bakeNew(
   wait: BakeWait,
   phases: PhaseRecorder,
 ): Promise<{ image: BakedImage; recipe: RecipeResult }> {
-  const clients = awsClients(request.region);
+  const clients = ctx.aws(request.region);
   const { region } = request;
   phases.enter("launching");
   const instanceId = await launchBuilder(clients, {
@@ -175,7 +175,7 @@ async function imageBuilder(
   what: Bakeable,
   wait: BakeWait,
 ): Promise<string> {
-  const clients = awsClients(request.region);
+  const clients = ctx.aws(request.region);
   const { imageId, adopted } = await createImage(clients, {
     instanceId,
     name: what.name,

@@ -1,7 +1,6 @@
 import { CopyImageCommand, type Image } from "@aws-sdk/client-ec2";
 import { DeployError, isCancellation } from "@deploy/core";
 import { fromAwsError } from "../aws-errors.ts";
-import { awsClients } from "../clients.ts";
 import { resourceTags, type Tag, withUserTags } from "../tags.ts";
 import { findBakedImage } from "./image.ts";
 import { type ImageWait, isEncrypted, waitForImage } from "./image-wait.ts";
@@ -69,7 +68,7 @@ export async function distribute(ctx: BakeContext, request: DistributeRequest): 
     intervalMs: request.pollIntervalMs ?? POLL_INTERVAL_MS,
     timeoutInput: "timeout",
   };
-  const source = await waitForImage(awsClients(sourceRegion), request.imageId, { ...wait, about: "the baked AMI" });
+  const source = await waitForImage(ctx.aws(sourceRegion), request.imageId, { ...wait, about: "the baked AMI" });
   // A copy of an encrypted AMI is encrypted too, with the destination's key.
   const encrypted = request.encrypt || isEncrypted(source);
   if (accounts.length > 0) {
@@ -85,7 +84,7 @@ export async function distribute(ctx: BakeContext, request: DistributeRequest): 
 
   if (accounts.length > 0) {
     ctx.onPhase?.("sharing");
-    await Promise.all(images.map(({ region, image }) => shareImage(awsClients(region), image, accounts, ctx.logger)));
+    await Promise.all(images.map(({ region, image }) => shareImage(ctx.aws(region), image, accounts, ctx.logger)));
   }
   return {
     amis: Object.fromEntries(images.map(({ region, image }) => [region, image.ImageId as string])),
@@ -122,7 +121,7 @@ async function copyToRegions(
         region,
         imageId,
         copied,
-        image: available ?? (await waitForImage(awsClients(region), imageId, { ...wait, about })),
+        image: available ?? (await waitForImage(ctx.aws(region), imageId, { ...wait, about })),
       };
     }),
   );
@@ -136,7 +135,7 @@ async function copyToRegions(
 
 /** The region's image for the bake key if it has one, or a new copy, reported as soon as it exists. */
 async function startCopy(ctx: BakeContext, request: CopyRequest, region: string): Promise<StartedCopy> {
-  const clients = awsClients(region);
+  const clients = ctx.aws(region);
   const existing = await findBakedImage(clients, request.bakeKey);
   if (existing) {
     ctx.logger.info(

@@ -9,7 +9,7 @@ import {
 } from "@aws-sdk/client-ec2";
 import { DeployError } from "@deploy/core";
 import { fromAwsError, isNotFound } from "../aws-errors.ts";
-import { type AwsClients, awsClients } from "../clients.ts";
+import type { AwsClients } from "../clients.ts";
 import { runTagValue, TAG } from "../tags.ts";
 import { terminateInstances } from "./builder.ts";
 import { describeOwnImages, discardImage } from "./image.ts";
@@ -50,7 +50,7 @@ export async function sweepRun(ctx: BakeContext, regions: string[], options: Swe
   const failures: string[] = [];
   for (const region of [...new Set(regions)]) {
     try {
-      await sweepRegion(ctx, awsClients(region), keep, swept);
+      await sweepRegion(ctx, ctx.aws(region), keep, swept);
     } catch (error) {
       failures.push(`${region}: ${error instanceof Error ? error.message : String(error)}`);
     }

@@ -1,5 +1,4 @@
-import type { Clock, Logger } from "@deploy/core";
-import type { TagContext } from "../tags.ts";
+import type { AwsContext } from "../clients.ts";
 
 /**
  * The contract between the bake-ami action and the bake logic. The action reads inputs
@@ -57,12 +56,8 @@ export interface BakeRequest {
   pollIntervalMs: number;
 }
 
-/** What the bake needs besides the request: AWS per region, time, cancellation, logging, the run. */
-export interface BakeContext {
-  clock: Clock;
-  signal: AbortSignal;
-  logger: Logger;
-  run: TagContext;
+/** The step's context (AWS per region, time, cancellation, logging, the run), and what the bake reports as it goes. */
+export interface BakeContext extends AwsContext {
   /** Called as soon as a resource exists that the post step must clean up if the step ends early. */
   onCreated?: (resource: CreatedResource) => void;
   /** Called when a bake phase starts, for the summary's durations. */

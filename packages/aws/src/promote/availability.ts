@@ -2,7 +2,7 @@ import { DeployError } from "@deploy/core";
 import { amiFor, type Release } from "@deploy/release";
 import { type Distribution, distribute } from "../bake/distribute.ts";
 import type { BakeContext } from "../bake/types.ts";
-import { awsClients } from "../clients.ts";
+import { forCommit } from "../clients.ts";
 import { checkImage, type ImageInfo } from "../images.ts";
 import { TAG } from "../tags.ts";
 
@@ -54,38 +54,35 @@ export async function makeAvailable(ctx: BakeContext, request: AvailabilityReque
   const present = [source, ...asked.filter((r) => r !== source && release.amis[r])];
 
   const images = await Promise.all(
-    present.map(async (r) => ({ region: r, image: await checkImage(awsClients(r), amiFor(release, r), ctx) })),
+    present.map(async (r) => ({ region: r, image: await checkImage(ctx.aws(r), amiFor(release, r), ctx) })),
   );
   const sourceImage = images[0]?.image as ImageInfo;
   const bakeKey = release.bakeKey ?? sourceImage.tags[TAG.bakeKey];
   if (missing.length > 0 && !bakeKey) throw noBakeKey(release, sourceImage.id, source, missing);
 
   const accounts = request.targetAccount ? [request.targetAccount] : [];
-  const run = { ...ctx.run, commit: release.commit };
+  const forRelease = forCommit(ctx, release.commit);
   const distributions = await Promise.all(
     images.map(({ region: r, image }): Promise<Distribution> | Distribution => {
       const copyTo = r === source ? missing : [];
       if (copyTo.length === 0 && accounts.length === 0) return { amis: { [r]: image.id }, copied: [], sharedWith: [] };
-      return distribute(
-        { ...ctx, run },
-        {
-          sourceRegion: r,
-          imageId: image.id,
-          // Only copies look for an image by bake key; a region that only shares needs none.
-          bakeKey: bakeKey ?? "",
-          name: image.name ?? image.id,
-          copyToRegions: copyTo,
-          shareWithAccounts: accounts,
-          encrypt: false,
-          kmsKeyIds: request.kmsKeyIds ?? {},
-          // AWS reserves the aws: prefix; the suite's own tags are this run's whatever the source's say.
-          tags: Object.entries(image.tags)
-            .filter(([key]) => !key.startsWith("aws:"))
-            .map(([Key, Value]) => ({ Key, Value })),
-          ...(request.deadline !== undefined && { deadline: request.deadline }),
-          ...(request.pollIntervalMs !== undefined && { pollIntervalMs: request.pollIntervalMs }),
-        },
-      );
+      return distribute(forRelease, {
+        sourceRegion: r,
+        imageId: image.id,
+        // Only copies look for an image by bake key; a region that only shares needs none.
+        bakeKey: bakeKey ?? "",
+        name: image.name ?? image.id,
+        copyToRegions: copyTo,
+        shareWithAccounts: accounts,
+        encrypt: false,
+        kmsKeyIds: request.kmsKeyIds ?? {},
+        // AWS reserves the aws: prefix; the suite's own tags are this run's whatever the source's say.
+        tags: Object.entries(image.tags)
+          .filter(([key]) => !key.startsWith("aws:"))
+          .map(([Key, Value]) => ({ Key, Value })),
+        ...(request.deadline !== undefined && { deadline: request.deadline }),
+        ...(request.pollIntervalMs !== undefined && { pollIntervalMs: request.pollIntervalMs }),
+      });
     }),
   );
   const amis = { ...release.amis };

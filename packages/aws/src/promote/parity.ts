@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { DescribeImagesCommand, type Image } from "@aws-sdk/client-ec2";
 import { fromAwsError, isNotFound } from "../aws-errors.ts";
-import type { AwsClients } from "../clients.ts";
+import type { AwsClients, AwsContext } from "../clients.ts";
 import { describeGroup } from "../group.ts";
 import { readTemplateVersion, type TemplateVersion } from "../launch-template.ts";
 import type { GroupInfo } from "../rollout/types.ts";
@@ -28,7 +28,7 @@ export interface ParityReport {
 }
 
 export interface GroupSide {
-  clients: AwsClients;
+  region: string;
   group: string;
   /** The environment's name, normalised away in user data like the group's. */
   environment?: string;
@@ -62,8 +62,8 @@ interface Observed {
  * A group without a launch template (a launch configuration, or a mixed instances policy
  * without one) is not compared, and the report says why. A group that does not exist is an error.
  */
-export async function compareGroups(source: GroupSide, target: GroupSide): Promise<ParityReport> {
-  const [a, b] = await Promise.all([observe(source), observe(target)]);
+export async function compareGroups(ctx: AwsContext, source: GroupSide, target: GroupSide): Promise<ParityReport> {
+  const [a, b] = await Promise.all([observe(ctx, source), observe(ctx, target)]);
   if (typeof a === "string" || typeof b === "string") {
     const why = [a, b].filter((x): x is string => typeof x === "string").join(" ");
     return { compared: false, why, rows: [], differences: [], unexpected: [] };
@@ -101,14 +101,15 @@ export async function compareGroups(source: GroupSide, target: GroupSide): Promi
 }
 
 /** The group with its launch template version and AMI, or why it cannot be compared. */
-async function observe(side: GroupSide): Promise<Observed | string> {
-  const group = await describeGroup(side.clients, side.group);
+async function observe(ctx: AwsContext, side: GroupSide): Promise<Observed | string> {
+  const clients = ctx.aws(side.region);
+  const group = await describeGroup(clients, side.group);
   if (!group.launchTemplate) {
     const how = group.mixedInstancesPolicy ? "a mixed instances policy" : "a launch configuration";
-    return `Group ${side.group} in ${side.clients.region} launches through ${how}, not a launch template; only launch templates are compared.`;
+    return `Group ${side.group} in ${side.region} launches through ${how}, not a launch template; only launch templates are compared.`;
   }
-  const template = await readTemplateVersion(side.clients, group.launchTemplate.id, group.launchTemplate.version);
-  const image = template.imageId ? await describeImage(side.clients, template.imageId) : undefined;
+  const template = await readTemplateVersion(clients, group.launchTemplate.id, group.launchTemplate.version);
+  const image = template.imageId ? await describeImage(clients, template.imageId) : undefined;
   return { side, group, template, image };
 }
 

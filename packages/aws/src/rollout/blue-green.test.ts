@@ -58,7 +58,7 @@ async function rollOut(t: RolloutSim, overrides: Partial<RolloutRequest> = {}, c
 }
 
 async function groups(t: RolloutSim): Promise<Map<string, AutoScalingGroup>> {
-  const answer = await t.context().clients.autoScaling.send(new DescribeAutoScalingGroupsCommand({}));
+  const answer = await t.clients().autoScaling.send(new DescribeAutoScalingGroupsCommand({}));
   return new Map((answer.AutoScalingGroups ?? []).map((g) => [g.AutoScalingGroupName ?? "", g]));
 }
 
@@ -216,7 +216,7 @@ describe("executeBlueGreen", () => {
     ]);
     expect(all.get("web-g2")?.TargetGroupARNs).toEqual([]);
     expect(serving(t)).toEqual({ "web-g3": 4 });
-    expect((await readFamily(t.context().clients, "web-g2")).serving.name).toBe("web-g3");
+    expect((await readFamily(t.clients(), "web-g2")).serving.name).toBe("web-g3");
   });
 });
 

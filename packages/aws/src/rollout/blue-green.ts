@@ -8,6 +8,7 @@ import {
 } from "@aws-sdk/client-auto-scaling";
 import { DeployError, formatDuration, isDeployError, poll } from "@deploy/core";
 import { fromAwsError, isTransient } from "../aws-errors.ts";
+import type { AwsClients } from "../clients.ts";
 import { describeGroup } from "../group.ts";
 import { createTemplateVersion } from "../launch-template.ts";
 import { resourceTags, TAG, withUserTags } from "../tags.ts";
@@ -52,7 +53,8 @@ export async function executeBlueGreen(
   request: RolloutRequest,
   plan: RolloutPlan,
 ): Promise<RolloutResult> {
-  const { clients, logger } = ctx;
+  const { logger } = ctx;
+  const clients = ctx.aws(request.region);
   const timeline = timelineRecorder(ctx.clock);
   const family = await readFamily(clients, request.groupName);
   const blue = family.serving.name;
@@ -78,7 +80,12 @@ export async function executeBlueGreen(
 
   const green = family.nextName;
   const blueGroup = family.serving.group;
-  await createGreen(ctx, blueGroup, { name: green, base: family.base, templateId: template.id, version: newVersion });
+  await createGreen(ctx, clients, blueGroup, {
+    name: green,
+    base: family.base,
+    templateId: template.id,
+    version: newVersion,
+  });
   const saved: SavedBlueGreen = {
     strategy: "blue-green",
     region: clients.region,
@@ -100,11 +107,11 @@ export async function executeBlueGreen(
     timeline: timeline.events,
   };
   const timeoutMs = request.timeoutMs ?? plan.defaultTimeoutMs;
-  const failure = await waitHealthy(ctx, green, { timeoutMs, intervalMs: request.pollIntervalMs }, timeline);
+  const failure = await waitHealthy(ctx, clients, green, { timeoutMs, intervalMs: request.pollIntervalMs }, timeline);
   if (failure) {
     logger.warning(`Group ${green} did not become healthy: ${failure.reason}. Deleting it; ${blue} keeps serving.`);
     timeline.add(`${green} did not become healthy: ${failure.reason}`);
-    const removal = await removeGroup(ctx, green, request.pollIntervalMs);
+    const removal = await removeGroup(ctx, clients, green, request.pollIntervalMs);
     timeline.add(removal.detail);
     const kept = `${blue} was left as it was and serves on launch template version ${previousVersion}`;
     return {
@@ -117,8 +124,8 @@ export async function executeBlueGreen(
   }
 
   timeline.add(`${green} in service: ${countOf(blueGroup.desiredCapacity, "instance")} InService and Healthy`);
-  await retire(ctx, blue, timeline);
-  await prune(ctx, family, [green, blue], timeline);
+  await retire(ctx, clients, blue, timeline);
+  await prune(ctx, clients, family, [green, blue], timeline);
   return { ...outcome, status: "Successful", autoScalingGroup: green, activeLaunchTemplateVersion: newVersion };
 }
 
@@ -134,7 +141,8 @@ export async function finishAbandonedBlueGreen(
   onCancel: OnCancel,
 ): Promise<{ outcome: string; detail: string }> {
   const { blueGroupName: blue, greenGroupName: green, previousVersion, newVersion } = saved;
-  const [blueGroup, greenGroup] = [await findGroup(ctx, blue), await findGroup(ctx, green)];
+  const clients = ctx.aws(saved.region);
+  const [blueGroup, greenGroup] = [await findGroup(ctx, clients, blue), await findGroup(ctx, clients, green)];
   if (onCancel === "leave") {
     return {
       outcome: "left-running",
@@ -152,15 +160,15 @@ export async function finishAbandonedBlueGreen(
   const done: string[] = [];
   const missing = (greenGroup?.targetGroupARNs ?? []).filter((arn) => !blueGroup.targetGroupARNs.includes(arn));
   if (missing.length > 0) {
-    await targetGroups(ctx, "attach", blue, missing);
+    await targetGroups(ctx, clients, "attach", blue, missing);
     done.push(`Attached ${blue} to ${countOf(missing.length, "target group")} again`);
   }
   const suspended = RETIRED_PROCESSES.filter((p) => blueGroup.suspendedProcesses.includes(p));
   if (suspended.length > 0) {
-    await processes(ctx, "resume", blue, suspended);
+    await processes(ctx, clients, "resume", blue, suspended);
     done.push(`Resumed ${blue}'s ${suspended.join(", ")}`);
   }
-  const removal = greenGroup && (await removeGroup(ctx, green, DELETE_POLL_MS));
+  const removal = greenGroup && (await removeGroup(ctx, clients, green, DELETE_POLL_MS));
   if (removal) done.push(removal.detail);
   if (done.length === 0) {
     return {
@@ -197,6 +205,7 @@ function checkPlan(family: Family, plan: RolloutPlan): void {
 
 async function createGreen(
   ctx: RolloutContext,
+  clients: AwsClients,
   blue: GroupInfo,
   green: { name: string; base: string; templateId: string; version: string },
 ): Promise<void> {
@@ -209,7 +218,7 @@ async function createGreen(
     own,
   ).map((tag) => ({ ...tag, ResourceId: green.name, ResourceType: "auto-scaling-group", PropagateAtLaunch: true }));
   try {
-    await ctx.clients.autoScaling.send(
+    await clients.autoScaling.send(
       new CreateAutoScalingGroupCommand({
         AutoScalingGroupName: green.name,
         LaunchTemplate: { LaunchTemplateId: green.templateId, Version: green.version },
@@ -245,6 +254,7 @@ interface GreenFailure {
  */
 async function waitHealthy(
   ctx: RolloutContext,
+  clients: AwsClients,
   name: string,
   wait: { timeoutMs: number; intervalMs: number },
   timeline: TimelineRecorder,
@@ -265,7 +275,7 @@ async function waitHealthy(
         if (latest) ctx.onProgress?.(latest);
       },
       check: async () => {
-        const group = await findGroup(ctx, name);
+        const group = await findGroup(ctx, clients, name);
         if (!group) return { done: false, progress: "not visible yet" };
         const health = greenHealth(group, firstSeen, ctx.clock.now());
         if (health.failed) return { done: true, value: { reason: health.failed, timedOut: false } };
@@ -317,13 +327,18 @@ export function greenHealth(
 }
 
 /** Takes the old group out of traffic and stops it scaling, keeping its instances for a rollback. */
-async function retire(ctx: RolloutContext, name: string, timeline: TimelineRecorder): Promise<void> {
-  const group = await describeGroup(ctx.clients, name);
+async function retire(
+  ctx: RolloutContext,
+  clients: AwsClients,
+  name: string,
+  timeline: TimelineRecorder,
+): Promise<void> {
+  const group = await describeGroup(clients, name);
   if (group.targetGroupARNs.length > 0) {
-    await targetGroups(ctx, "detach", name, group.targetGroupARNs);
+    await targetGroups(ctx, clients, "detach", name, group.targetGroupARNs);
     timeline.add(`Detached ${name} from ${countOf(group.targetGroupARNs.length, "target group")}`);
   }
-  await processes(ctx, "suspend", name, RETIRED_PROCESSES);
+  await processes(ctx, clients, "suspend", name, RETIRED_PROCESSES);
   timeline.add(
     `Suspended ${name}'s ${RETIRED_PROCESSES.join(", ")}: it keeps its ${countOf(group.desiredCapacity, "instance")} for a rollback`,
   );
@@ -334,11 +349,17 @@ async function retire(ctx: RolloutContext, name: string, timeline: TimelineRecor
  * rollback target). A failure here does not undo a successful rollout: it is a warning,
  * and the next rollout tries again.
  */
-async function prune(ctx: RolloutContext, family: Family, keep: string[], timeline: TimelineRecorder): Promise<void> {
+async function prune(
+  ctx: RolloutContext,
+  clients: AwsClients,
+  family: Family,
+  keep: string[],
+  timeline: TimelineRecorder,
+): Promise<void> {
   for (const old of family.members) {
     if (keep.includes(old.name) || old.deleting) continue;
     try {
-      await deleteGroup(ctx, old.name);
+      await deleteGroup(ctx, clients, old.name);
       timeline.add(`Deleted ${old.name}: the family keeps the serving group and the one before it`);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -351,11 +372,12 @@ async function prune(ctx: RolloutContext, family: Family, keep: string[], timeli
 /** Deletes a group with its instances and waits (bounded) until it is gone. */
 async function removeGroup(
   ctx: RolloutContext,
+  clients: AwsClients,
   name: string,
   intervalMs: number,
 ): Promise<{ requested: boolean; detail: string }> {
   try {
-    await deleteGroup(ctx, name);
+    await deleteGroup(ctx, clients, name);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     ctx.logger.error(`Could not delete group ${name}: ${message}`);
@@ -371,7 +393,7 @@ async function removeGroup(
       logger: ctx.logger,
       isRetryable: isTransient,
       check: async () => {
-        const group = await findGroup(ctx, name);
+        const group = await findGroup(ctx, clients, name);
         return group
           ? { done: false, progress: `${countOf(group.instances.length, "instance")} left` }
           : { done: true, value: undefined };
@@ -388,9 +410,9 @@ async function removeGroup(
 }
 
 /** ForceDelete: the group goes with its instances; asking again for a group already going is harmless. */
-async function deleteGroup(ctx: RolloutContext, name: string): Promise<void> {
+async function deleteGroup(ctx: RolloutContext, clients: AwsClients, name: string): Promise<void> {
   try {
-    await ctx.clients.autoScaling.send(
+    await clients.autoScaling.send(
       new DeleteAutoScalingGroupCommand({ AutoScalingGroupName: name, ForceDelete: true }),
     );
   } catch (error) {
@@ -401,9 +423,9 @@ async function deleteGroup(ctx: RolloutContext, name: string): Promise<void> {
 }
 
 /** The group, or undefined when AWS has no group by that name (yet, or any more). */
-async function findGroup(ctx: RolloutContext, name: string): Promise<GroupInfo | undefined> {
+async function findGroup(ctx: RolloutContext, clients: AwsClients, name: string): Promise<GroupInfo | undefined> {
   try {
-    return await describeGroup(ctx.clients, name);
+    return await describeGroup(clients, name);
   } catch (error) {
     if (isDeployError(error) && error.code === "GroupNotFound") return undefined;
     throw error;
@@ -412,6 +434,7 @@ async function findGroup(ctx: RolloutContext, name: string): Promise<GroupInfo |
 
 async function targetGroups(
   ctx: RolloutContext,
+  clients: AwsClients,
   change: "attach" | "detach",
   name: string,
   arns: string[],
@@ -419,7 +442,7 @@ async function targetGroups(
   for (let i = 0; i < arns.length; i += TARGET_GROUPS_PER_CALL) {
     const input = { AutoScalingGroupName: name, TargetGroupARNs: arns.slice(i, i + TARGET_GROUPS_PER_CALL) };
     try {
-      await ctx.clients.autoScaling.send(
+      await clients.autoScaling.send(
         change === "attach"
           ? new AttachLoadBalancerTargetGroupsCommand(input)
           : new DetachLoadBalancerTargetGroupsCommand(input),
@@ -432,13 +455,14 @@ async function targetGroups(
 
 async function processes(
   ctx: RolloutContext,
+  clients: AwsClients,
   change: "suspend" | "resume",
   name: string,
   list: readonly string[],
 ): Promise<void> {
   const input = { AutoScalingGroupName: name, ScalingProcesses: [...list] };
   try {
-    await ctx.clients.autoScaling.send(
+    await clients.autoScaling.send(
       change === "suspend" ? new SuspendProcessesCommand(input) : new ResumeProcessesCommand(input),
     );
   } catch (error) {

@@ -60,7 +60,8 @@ export async function finishRefresh(
   wait: { timeoutMs?: number; intervalMs?: number } = {},
 ): Promise<{ outcome: FinishOutcome; detail: string }> {
   const { groupName, instanceRefreshId: id } = saved;
-  const refresh = await describeRefresh(ctx.clients, groupName, id);
+  const clients = ctx.aws(saved.region);
+  const refresh = await describeRefresh(clients, groupName, id);
   if (!refresh || !isActive(refresh.Status)) {
     return {
       outcome: refresh ? outcomeOf(refresh) : "nothing-to-do",
@@ -77,7 +78,7 @@ export async function finishRefresh(
   const timeoutMs = wait.timeoutMs ?? FINISH_TIMEOUT_MS;
   let ended: InstanceRefresh;
   try {
-    ended = await waitForRefresh(ctx, groupName, id, {
+    ended = await waitForRefresh(ctx, clients, groupName, id, {
       describe: `instance refresh ${id} to end`,
       timeoutMs,
       intervalMs: wait.intervalMs ?? FINISH_POLL_MS,
@@ -97,7 +98,8 @@ export async function finishRefresh(
 
 /** Asks AWS to roll back or cancel; says what was asked. */
 async function ask(ctx: RolloutContext, saved: SavedRolling, onCancel: "rollback" | "cancel"): Promise<string> {
-  const { clients, logger } = ctx;
+  const { logger } = ctx;
+  const clients = ctx.aws(saved.region);
   if (onCancel === "rollback") {
     const rollback = await rollbackRefresh(clients, saved.groupName);
     if (rollback.outcome !== "irreversible") {
@@ -131,6 +133,6 @@ function outcomeOf(refresh: InstanceRefresh): FinishOutcome {
 }
 
 async function groupVersion(ctx: RolloutContext, saved: SavedRolling): Promise<string> {
-  const group = await describeGroup(ctx.clients, saved.groupName);
+  const group = await describeGroup(ctx.aws(saved.region), saved.groupName);
   return `group ${saved.groupName} is on launch template version ${group.launchTemplate?.version ?? "unknown"}`;
 }

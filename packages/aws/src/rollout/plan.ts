@@ -17,7 +17,7 @@ import type { GroupInfo, RolloutContext, RolloutPlan, RolloutRequest } from "./t
  * change, in which batches, and how long it should take (see batches.ts).
  */
 export async function planRollout(ctx: RolloutContext, request: RolloutRequest): Promise<RolloutPlan> {
-  const { clients } = ctx;
+  const clients = ctx.aws(request.region);
   // Blue/green replaces whichever group of the family serves now, found from any of its names.
   const group =
     request.strategy === "blue-green"

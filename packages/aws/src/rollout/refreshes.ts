@@ -159,6 +159,7 @@ export interface RefreshWait {
  */
 export async function waitForRefresh(
   ctx: RolloutContext,
+  clients: AwsClients,
   groupName: string,
   id: string,
   wait: RefreshWait,
@@ -176,7 +177,7 @@ export async function waitForRefresh(
       if (latest) ctx.onProgress?.(progressOf(latest));
     },
     check: async () => {
-      const refresh = await describeRefresh(ctx.clients, groupName, id);
+      const refresh = await describeRefresh(clients, groupName, id);
       if (!refresh) return { done: false, progress: "not visible yet" };
       latest = refresh;
       wait.observe?.(refresh);

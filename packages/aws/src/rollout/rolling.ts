@@ -29,19 +29,20 @@ export async function executeRolling(
   request: RolloutRequest,
   plan: RolloutPlan,
 ): Promise<RolloutResult> {
+  const clients = ctx.aws(request.region);
   const timeline = timelineRecorder(ctx.clock);
   const timeoutMs = request.timeoutMs ?? plan.defaultTimeoutMs;
   const ours = plan.runningRefresh?.startedByThisRun ? plan.runningRefresh : undefined;
   const saved =
     ours && isReplacing(ours.status)
-      ? attach(ctx, plan, ours, timeline)
+      ? attach(ctx, request, plan, ours, timeline)
       : await start(ctx, request, plan, { timeoutMs, ours: ours?.id }, timeline);
   ctx.onStarted?.(saved);
 
   const id = saved.instanceRefreshId;
   let ended: InstanceRefresh;
   try {
-    ended = await waitForRefresh(ctx, saved.groupName, id, {
+    ended = await waitForRefresh(ctx, clients, saved.groupName, id, {
       describe: `instance refresh ${id} to finish`,
       timeoutMs,
       intervalMs: request.pollIntervalMs,
@@ -65,6 +66,7 @@ export async function executeRolling(
 
 function attach(
   ctx: RolloutContext,
+  request: RolloutRequest,
   plan: RolloutPlan,
   running: NonNullable<RolloutPlan["runningRefresh"]>,
   timeline: TimelineRecorder,
@@ -73,7 +75,7 @@ function attach(
     `Instance refresh ${running.id} (${running.status}) was started by an earlier attempt of this run: following it instead of starting another.`,
   );
   timeline.add(`Attached to instance refresh ${running.id}, started by an earlier attempt of this run`);
-  return saved(ctx, plan, running.id, running.desiredVersion ?? plan.launchTemplate.currentVersion);
+  return saved(request, plan, running.id, running.desiredVersion ?? plan.launchTemplate.currentVersion);
 }
 
 async function start(
@@ -83,10 +85,11 @@ async function start(
   wait: ClearWait,
   timeline: TimelineRecorder,
 ): Promise<SavedRolling> {
+  const clients = ctx.aws(request.region);
   const group = plan.group.name;
   const template = plan.launchTemplate;
   await clearTheWay(ctx, request, group, wait, timeline);
-  const version = await createTemplateVersion(ctx.clients, {
+  const version = await createTemplateVersion(clients, {
     templateId: template.id,
     sourceVersion: template.currentVersion,
     imageId: request.imageId,
@@ -98,19 +101,19 @@ async function start(
   const desired = { templateId: template.id, version };
   for (let attempt = 1; ; attempt++) {
     try {
-      const id = await startRefresh(ctx.clients, group, desired, request.preferences);
+      const id = await startRefresh(clients, group, desired, request.preferences);
       ctx.logger.info(
         `Started instance refresh ${id} on ${group}: ${plan.instancesToReplace} instances in ${plan.batches.length} batches, about ${formatDuration(plan.estimatedMs)}.`,
       );
       timeline.add(`Instance refresh ${id} started`);
-      return saved(ctx, plan, id, version);
+      return saved(request, plan, id, version);
     } catch (error) {
       if (!hasCode(error, "InstanceRefreshInProgress")) throw error;
       // A start that reached AWS but whose answer was lost, retried by the SDK, finds itself.
-      const running = await activeRefresh(ctx.clients, group);
+      const running = await activeRefresh(clients, group);
       const target = running?.DesiredConfiguration?.LaunchTemplate;
       if (running?.InstanceRefreshId && target?.LaunchTemplateId === template.id && target.Version === version) {
-        return saved(ctx, plan, running.InstanceRefreshId, version);
+        return saved(request, plan, running.InstanceRefreshId, version);
       }
       if (attempt >= START_ATTEMPTS) throw fromAwsError(error, `start an instance refresh on ${group}`);
       await clearTheWay(ctx, request, group, wait, timeline);
@@ -132,7 +135,8 @@ async function clearTheWay(
   { timeoutMs, ours }: ClearWait,
   timeline: TimelineRecorder,
 ): Promise<void> {
-  const running = await activeRefresh(ctx.clients, group);
+  const clients = ctx.aws(request.region);
+  const running = await activeRefresh(clients, group);
   if (!running?.InstanceRefreshId) return;
   const id = running.InstanceRefreshId;
   const policy = id === ours ? "wait" : request.ifRefreshRunning;
@@ -148,12 +152,12 @@ async function clearTheWay(
   const cancel = policy === "cancel" && isReplacing(running.Status);
   if (cancel) {
     ctx.logger.info(`Cancelling instance refresh ${id} (${running.Status}), as if-refresh-running asks.`);
-    await cancelRefresh(ctx.clients, group);
+    await cancelRefresh(clients, group);
     timeline.add(`Cancelled instance refresh ${id}, which was running`);
   } else {
     ctx.logger.info(`Waiting for instance refresh ${id} (${running.Status}) to end before starting.`);
   }
-  const ended = await waitForRefresh(ctx, group, id, {
+  const ended = await waitForRefresh(ctx, clients, group, id, {
     describe: `instance refresh ${id}, which was already running, to end`,
     timeoutMs: cancel ? FINISH_TIMEOUT_MS : timeoutMs,
     intervalMs: request.pollIntervalMs,
@@ -161,10 +165,15 @@ async function clearTheWay(
   timeline.add(`Instance refresh ${id}, which was running, ended ${ended.Status}`);
 }
 
-function saved(ctx: RolloutContext, plan: RolloutPlan, instanceRefreshId: string, newVersion: string): SavedRolling {
+function saved(
+  request: RolloutRequest,
+  plan: RolloutPlan,
+  instanceRefreshId: string,
+  newVersion: string,
+): SavedRolling {
   return {
     strategy: "rolling",
-    region: ctx.clients.region,
+    region: request.region,
     groupName: plan.group.name,
     instanceRefreshId,
     launchTemplateId: plan.launchTemplate.id,
@@ -181,7 +190,7 @@ async function result(
   status: RolloutStatus,
   statusReason: string | undefined,
 ): Promise<RolloutResult> {
-  const group = await describeGroup(ctx.clients, saved.groupName);
+  const group = await describeGroup(ctx.aws(saved.region), saved.groupName);
   return {
     status,
     autoScalingGroup: saved.groupName,

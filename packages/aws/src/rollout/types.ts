@@ -1,6 +1,4 @@
-import type { Clock, Logger } from "@deploy/core";
-import type { AwsClients } from "../clients.ts";
-import type { TagContext } from "../tags.ts";
+import type { AwsContext } from "../clients.ts";
 
 /**
  * The contract between the rolling-replace action and the rollout logic. The action reads
@@ -61,6 +59,8 @@ export type IfRefreshRunning = "fail" | "wait" | "cancel";
 export type OnCancel = "rollback" | "cancel" | "leave";
 
 export interface RolloutRequest {
+  /** The group's region. */
+  region: string;
   groupName: string;
   imageId: string;
   strategy: Strategy;
@@ -75,13 +75,8 @@ export interface RolloutRequest {
   pollIntervalMs: number;
 }
 
-/** What a rollout needs besides the request: AWS, time, cancellation, logging, and the run for tags. */
-export interface RolloutContext {
-  clients: AwsClients;
-  clock: Clock;
-  signal: AbortSignal;
-  logger: Logger;
-  run: TagContext;
+/** The step's context (AWS, time, cancellation, logging, the run for tags), and what the rollout reports as it goes. */
+export interface RolloutContext extends AwsContext {
   /** Called as soon as something exists that the post step must be able to finish or undo. */
   onStarted?: (saved: SavedRollout) => void;
   /** Called at least every 30 s while waiting. */
