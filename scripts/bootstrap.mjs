@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Entry of the README's two commands on a machine that has only Node and npm:
 //   npm test      -> node scripts/bootstrap.mjs check -> pnpm check
-//   npm run demo  -> node scripts/bootstrap.mjs demo  -> pnpm demo:run
+//   npm run demo  -> node scripts/bootstrap.mjs demo  -> pnpm demo:run (demo/src/main.ts)
 // It finds pnpm at the version package.json pins (a global one, else through npx),
 // installs the dependencies when node_modules is missing or older than the lockfile,
 // then runs the pnpm script. Plain JavaScript: it must run on the Node that is there.

@@ -7,10 +7,11 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } fro
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { CLOCK_ENV } from "@deploy/core";
 import { groupSummary, readWorldFile, type Simulator, scaledClock, startSimulator, type WorldFile } from "@deploy/sim";
+import { type GitHubContext, runAction } from "@deploy/test/harness";
+import { buildahAvailable, registryAvailable, startRegistry } from "@deploy/test/registry";
 import { writeWorkspace as writeRecipe } from "../../actions/bake-ami/test/bad-inputs.ts";
-import { buildahAvailable, registryAvailable, startRegistry } from "../e2e/registry.ts";
-import { type GitHubContext, runAction } from "../harness/index.ts";
 import { renderMarkdown } from "./markdown.ts";
 import { type SeedTarget, seedTarget } from "./postgres.ts";
 import { type ActionCall, actionsUsed, plan, readWorkflow, runWorkflow, type StepRun, stepLabel } from "./workflow.ts";
@@ -56,6 +57,15 @@ export function environmentVariables(image: string): Record<"stage" | "productio
 }
 
 type Say = (line?: string) => void;
+
+/** shared-clock.ts preloaded into an action: it patches Date and timers to the scaled clock. */
+function sharedClockPreload(origin: number): Record<string, string> {
+  return {
+    NODE_OPTIONS: `--import ${fileURLToPath(new URL("./shared-clock.ts", import.meta.url))}`,
+    DEMO_CLOCK_ORIGIN: String(origin),
+    DEMO_CLOCK_SPEED: String(SPEED),
+  };
+}
 
 /** What the rehearsal started, undone in reverse order, once, whatever happens. */
 class Cleanup {
@@ -191,10 +201,12 @@ async function run(say: Say, cleanup: Cleanup, signal: AbortSignal | undefined):
   };
   const summaries: Record<string, string> = {};
 
+  // Each action on the simulator's timeline: DEPLOY_CLOCK_* for core's clockFromEnv, and the
+  // preload until the actions read those; both at once would scale their time twice.
   const clockEnv = {
-    NODE_OPTIONS: `--import ${fileURLToPath(new URL("./shared-clock.ts", import.meta.url))}`,
-    DEMO_CLOCK_ORIGIN: String(origin),
-    DEMO_CLOCK_SPEED: String(SPEED),
+    [CLOCK_ENV.speed]: String(SPEED),
+    [CLOCK_ENV.origin]: String(origin),
+    ...sharedClockPreload(origin),
   };
 
   const runStep = async (call: ActionCall, github: Partial<GitHubContext>): Promise<StepRun> => {

@@ -1,7 +1,7 @@
 // The workflow expressions the rehearsal evaluates in the reusable workflows' if:, with:,
 // env: and outputs: (test/harness/conditions.ts).
+import { evaluateCondition, evaluateExpression, interpolate } from "@deploy/test/harness";
 import { describe, expect, it } from "vitest";
-import { evaluateCondition, evaluateExpression, interpolate } from "../harness/conditions.ts";
 
 const values = {
   "inputs.environment": "stage",

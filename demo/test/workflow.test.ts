@@ -4,8 +4,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { environmentVariables, ROOT } from "./rehearsal.ts";
-import { type ActionCall, actionsUsed, readWorkflow, runWorkflow, stepKind } from "./workflow.ts";
+import { environmentVariables, ROOT } from "../src/rehearsal.ts";
+import { type ActionCall, actionsUsed, readWorkflow, runWorkflow, stepKind } from "../src/workflow.ts";
 
 const DEPLOY = path.join(ROOT, ".github/workflows/deploy.yml");
 const PROMOTE = path.join(ROOT, ".github/workflows/promote.yml");

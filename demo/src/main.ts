@@ -1,6 +1,6 @@
 // `pnpm demo:run` (`npm run demo`, `pnpm demo`): the local rehearsal of the whole pipeline,
-// see test/demo/rehearsal.ts. Exits 1 with the failing step's error; cleans up on Ctrl-C.
-import { rehearse } from "../test/demo/rehearsal.ts";
+// see rehearsal.ts. Exits 1 with the failing step's error; cleans up on Ctrl-C.
+import { rehearse } from "./rehearsal.ts";
 
 const controller = new AbortController();
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

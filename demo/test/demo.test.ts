@@ -4,12 +4,12 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { node24 } from "../../scripts/node24.mjs";
-import { renderMarkdown } from "./markdown.ts";
-import { COMMIT, REGION, ROOT } from "./rehearsal.ts";
+import { renderMarkdown } from "../src/markdown.ts";
+import { COMMIT, REGION, ROOT } from "../src/rehearsal.ts";
 
 function runDemo(): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(node24(), [path.join(ROOT, "scripts/demo.ts")], {
+    const child = spawn(node24(), [path.join(ROOT, "demo/src/main.ts")], {
       cwd: ROOT,
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -5,14 +5,14 @@
 // Steps of other actions and shell steps are reported as not rehearsed, with why.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { parse } from "yaml";
 import {
   type ExpressionValue,
   evaluateCondition,
   interpolate,
   type StatusFlags,
   stringify,
-} from "../harness/conditions.ts";
+} from "@deploy/test/harness";
+import { parse } from "yaml";
 
 /** How the reusable workflows name the suite's actions: `deploy-actions/deploy/actions/<name>@<ref>`. */
 export const SUITE_ACTION = /^deploy-actions\/deploy\/actions\/([\w-]+)@(\S+)$/;

@@ -3,9 +3,9 @@
 // stage, as an operator prepares a stage database once), else NDJSON files in a folder.
 import { readFileSync } from "node:fs";
 import { describeDatabaseUrl, writeMarker } from "@deploy/mock-data";
-import { type CreatedDatabase, createDatabase, withClient } from "../e2e/database-server.ts";
+import { type CreatedDatabase, createDatabase, withClient } from "@deploy/test/database-server";
 
-const SCHEMA = new URL("../fixtures/seed/schema.sql", import.meta.url);
+const SCHEMA = new URL("../../test/fixtures/seed/schema.sql", import.meta.url);
 
 export interface SeedTarget {
   /** postgres://… of the demo's own database; undefined: files. */
