@@ -12,8 +12,14 @@ export interface DeployErrorDetails {
   fix?: string;
   /** The input the error is about, when there is one. */
   input?: string;
-  /** A machine-readable code, e.g. the AWS error code behind it. */
+  /** A machine-readable code of the suite's, for callers that act on it. */
   code?: string;
+  /**
+   * The code the service behind the failure gave, e.g. AWS's `InvalidAMIID.NotFound`: open
+   * text the suite does not control, for logs and for the code that talks to that service
+   * (`awsErrorCode`). Decisions elsewhere read `code`.
+   */
+  serviceCode?: string;
   cause?: unknown;
 }
 
@@ -23,6 +29,7 @@ export class DeployError extends Error {
   readonly fix: string | undefined;
   readonly input: string | undefined;
   readonly code: string | undefined;
+  readonly serviceCode: string | undefined;
 
   constructor(details: DeployErrorDetails) {
     super([details.what, details.why, details.fix].filter(Boolean).join(" "), { cause: details.cause });
@@ -32,6 +39,7 @@ export class DeployError extends Error {
     this.fix = details.fix;
     this.input = details.input;
     this.code = details.code;
+    this.serviceCode = details.serviceCode;
   }
 }
 

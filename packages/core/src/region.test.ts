@@ -42,7 +42,14 @@ describe("forInput", () => {
   const parse =
     (input?: string, what = "The record is not valid.") =>
     () => {
-      throw new DeployError({ what, why: "because", fix: "fix it", ...(input && { input }), code: "Bad" });
+      throw new DeployError({
+        what,
+        why: "because",
+        fix: "fix it",
+        ...(input && { input }),
+        code: "Bad",
+        serviceCode: "ServiceBad",
+      });
     };
 
   it("names the input in an error that does not", () => {
@@ -53,6 +60,7 @@ describe("forInput", () => {
       fix: "fix it",
       input: "release",
       code: "Bad",
+      serviceCode: "ServiceBad",
     });
   });
 

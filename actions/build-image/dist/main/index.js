@@ -30335,7 +30335,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   ml: () => (/* reexport */ clock_systemClock)
 });
 
-// UNUSED EXPORTS: CancelledError, MAX_PROGRESS_INTERVAL_MS, REGION_CODE, SummaryBuilder, cancellationSignal, createInputs, deployErrorFrom, deployErrorOf, envInputs, failureMessage, forInput, getState, invalidValue, isCancellation, isDeployError, maskSecrets, memoryLogger, parseBoolean, parseDuration, parseInteger, parseJson, parseKeyValues, parseList, parseOneOf, parsePercentage, phaseTimer, poll, readRegion, redact, regionCode, saveState, seededRandom, testRunContext, virtualClock
+// UNUSED EXPORTS: CLOCK_ENV, CancelledError, MAX_PROGRESS_INTERVAL_MS, REGION_CODE, SummaryBuilder, cancellationSignal, clockFromEnv, createInputs, deployErrorFrom, deployErrorOf, envInputs, failureMessage, forInput, getState, invalidValue, isCancellation, isDeployError, maskSecrets, memoryLogger, parseBoolean, parseDuration, parseInteger, parseJson, parseKeyValues, parseList, parseOneOf, parsePercentage, phaseTimer, poll, readRegion, redact, regionCode, saveState, scaledClock, seededRandom, testRunContext, virtualClock
 
 ;// CONCATENATED MODULE: ../../packages/core/src/errors.ts
 class errors_DeployError extends Error {
@@ -30344,6 +30344,7 @@ class errors_DeployError extends Error {
     fix;
     input;
     code;
+    serviceCode;
     constructor(details) {
         super([details.what, details.why, details.fix].filter(Boolean).join(" "), { cause: details.cause });
         this.name = "DeployError";
@@ -30352,6 +30353,7 @@ class errors_DeployError extends Error {
         this.fix = details.fix;
         this.input = details.input;
         this.code = details.code;
+        this.serviceCode = details.serviceCode;
     }
 }
 function isDeployError(error) {
@@ -30404,24 +30406,57 @@ function cancellationSignal(source = process) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/clock.ts
-const clock_systemClock = {
-    now: () => Date.now(),
-    sleep(ms, signal) {
-        return new Promise((resolve, reject) => {
-            if (signal?.aborted)
-                return reject(signal.reason);
-            const timer = setTimeout(() => {
-                signal?.removeEventListener("abort", onAbort);
-                resolve();
-            }, ms);
-            const onAbort = () => {
-                clearTimeout(timer);
-                reject(signal?.reason);
-            };
-            signal?.addEventListener("abort", onAbort, { once: true });
-        });
-    },
-};
+const wallClock = () => Date.now();
+const clock_systemClock = { now: wallClock, sleep: (ms, signal) => timerSleep(ms, signal) };
+/**
+ * Time that runs `speed` times faster than the wall clock, reading `originMs` when the wall
+ * clock does (default: now), so that processes given the same origin share one timeline.
+ * For a rehearsal or a test against the simulator, where a "15m" timeout must run out in
+ * seconds as it would run out in minutes against AWS.
+ */
+function scaledClock(speed, originMs = wallClock()) {
+    if (!(speed > 0))
+        throw new Error(`speed must be a positive number, got ${speed}`);
+    return {
+        now: () => originMs + (wallClock() - originMs) * speed,
+        sleep: (ms, signal) => timerSleep(ms / speed, signal),
+    };
+}
+/** Names of the variables `clockFromEnv` reads. */
+const CLOCK_ENV = { speed: "DEPLOY_CLOCK_SPEED", origin: "DEPLOY_CLOCK_ORIGIN" };
+/**
+ * The clock a step runs on: the system clock, or a scaled one when `DEPLOY_CLOCK_SPEED` is
+ * set (the local rehearsal and the end-to-end tests set it, with `DEPLOY_CLOCK_ORIGIN` for
+ * a timeline shared with the simulator). A value that is not a positive number is refused
+ * rather than ignored, so that a rehearsal never silently runs on real time.
+ */
+function clockFromEnv(env = process.env) {
+    const speedText = env[CLOCK_ENV.speed];
+    if (speedText === undefined || speedText === "")
+        return clock_systemClock;
+    const speed = Number(speedText);
+    const originText = env[CLOCK_ENV.origin];
+    const origin = originText ? Number(originText) : undefined;
+    if (!(speed > 0) || (origin !== undefined && !Number.isFinite(origin))) {
+        throw new Error(`${CLOCK_ENV.speed}=${speedText} ${CLOCK_ENV.origin}=${originText ?? ""}: the speed must be a positive number and the origin milliseconds since the epoch.`);
+    }
+    return scaledClock(speed, origin);
+}
+function timerSleep(ms, signal) {
+    return new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(signal.reason);
+        const timer = setTimeout(() => {
+            signal?.removeEventListener("abort", onAbort);
+            resolve();
+        }, Math.max(0, ms));
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(signal?.reason);
+        };
+        signal?.addEventListener("abort", onAbort, { once: true });
+    });
+}
 
 ;// CONCATENATED MODULE: ../../packages/core/src/context.ts
 
@@ -30510,7 +30545,8 @@ function forInput(input, parse) {
         if (error.input === named && error.what.includes(`"${named}"`))
             throw error;
         const what = error.what.includes(`"${named}"`) ? error.what : `Input "${named}": ${error.what}`;
-        throw new DeployError({ what, why: error.why, fix: error.fix, input: named, code: error.code, cause: error });
+        const { why, fix, code, serviceCode } = error;
+        throw new DeployError({ what, why, fix, input: named, code, serviceCode, cause: error });
     }
 }
 

@@ -4,7 +4,7 @@ import { fromAwsError } from "../aws-errors.ts";
 import { describeGroup } from "../group.ts";
 import { createTemplateVersion } from "../launch-template.ts";
 import { FINISH_TIMEOUT_MS, finishRefresh, type SavedRolling } from "./finish.ts";
-import { activeRefresh, cancelRefresh, hasCode, isReplacing, startRefresh, waitForRefresh } from "./refreshes.ts";
+import { activeRefresh, cancelRefresh, hasAwsCode, isReplacing, startRefresh, waitForRefresh } from "./refreshes.ts";
 import { withRunMarker } from "./run-marker.ts";
 import { type Timeline, type TimelineRecorder, timelineRecorder } from "./timeline.ts";
 import type { RolloutContext, RolloutPlan, RolloutRequest, RolloutResult, RolloutStatus } from "./types.ts";
@@ -105,7 +105,7 @@ async function start(
       timeline.add(`Instance refresh ${id} started`);
       return saved(ctx, plan, id, version);
     } catch (error) {
-      if (!hasCode(error, "InstanceRefreshInProgress")) throw error;
+      if (!hasAwsCode(error, "InstanceRefreshInProgress")) throw error;
       // A start that reached AWS but whose answer was lost, retried by the SDK, finds itself.
       const running = await activeRefresh(ctx.clients, group);
       const target = running?.DesiredConfiguration?.LaunchTemplate;
