@@ -1,3 +1,5 @@
+// The codes this package adds to ErrorCodes: imported so that every program that compiles it has them.
+import "./error-codes.ts";
 import { actionsLogger, DeployError, inputs, type Logger, runContext, systemClock } from "@deploy/core";
 import { type BuildPlan, build } from "./builders.ts";
 import { isLoopbackRegistry } from "./image-name.ts";

@@ -1,3 +1,5 @@
+// The codes this package adds to ErrorCodes: imported so that every program that compiles it has them.
+import "./error-codes.ts";
 import { executeRollout, planRollout } from "@deploy/aws";
 import { actionsLogger, inputs, runContext, saveState, systemClock } from "@deploy/core";
 import { releaseOf } from "@deploy/release";

@@ -21,6 +21,7 @@ describe("@deploy/core", () => {
         "forInput",
         "formatDuration",
         "getState",
+        "hasCode",
         "inputs",
         "invalidInput",
         "invalidValue",

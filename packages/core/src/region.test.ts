@@ -47,7 +47,7 @@ describe("forInput", () => {
         why: "because",
         fix: "fix it",
         ...(input && { input }),
-        code: "Bad",
+        code: "InvalidValue",
         serviceCode: "ServiceBad",
       });
     };
@@ -59,7 +59,7 @@ describe("forInput", () => {
       why: "because",
       fix: "fix it",
       input: "release",
-      code: "Bad",
+      code: "InvalidValue",
       serviceCode: "ServiceBad",
     });
   });

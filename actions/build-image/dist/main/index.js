@@ -29700,6 +29700,8 @@ function notFound(request, found, commit) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/release/src/index.ts
+// The codes this package adds to ErrorCodes: imported so that every program that compiles it has them.
+
 
 
 
@@ -30224,6 +30226,8 @@ function imageSummary(settings, outcome, run, durationMs) {
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
+// The codes this package adds to ErrorCodes: imported so that every program that compiles it has them.
+
 
 
 
@@ -30335,7 +30339,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   ml: () => (/* reexport */ clock_systemClock)
 });
 
-// UNUSED EXPORTS: CLOCK_ENV, CancelledError, MAX_PROGRESS_INTERVAL_MS, REGION_CODE, SummaryBuilder, cancellationSignal, clockFromEnv, createInputs, deployErrorFrom, deployErrorOf, envInputs, failureMessage, forInput, getState, invalidValue, isCancellation, isDeployError, maskSecrets, memoryLogger, parseBoolean, parseDuration, parseInteger, parseJson, parseKeyValues, parseList, parseOneOf, parsePercentage, phaseTimer, poll, readRegion, redact, regionCode, saveState, scaledClock, seededRandom, testRunContext, virtualClock
+// UNUSED EXPORTS: CLOCK_ENV, CancelledError, MAX_PROGRESS_INTERVAL_MS, REGION_CODE, SummaryBuilder, cancellationSignal, clockFromEnv, createInputs, deployErrorFrom, deployErrorOf, envInputs, failureMessage, forInput, getState, hasCode, invalidValue, isCancellation, isDeployError, maskSecrets, memoryLogger, parseBoolean, parseDuration, parseInteger, parseJson, parseKeyValues, parseList, parseOneOf, parsePercentage, phaseTimer, poll, readRegion, redact, regionCode, saveState, scaledClock, seededRandom, testRunContext, virtualClock
 
 ;// CONCATENATED MODULE: ../../packages/core/src/errors.ts
 class errors_DeployError extends Error {
@@ -30358,6 +30362,14 @@ class errors_DeployError extends Error {
 }
 function isDeployError(error) {
     return error instanceof errors_DeployError;
+}
+/**
+ * True for a DeployError whose code is one of `codes`, narrowed to it: the caught error of
+ * a `catch` is `unknown`, and this checks and compares in one call, with the codes checked
+ * against `ErrorCodes` when compiled.
+ */
+function hasCode(error, ...codes) {
+    return error instanceof errors_DeployError && error.code !== undefined && codes.includes(error.code);
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/cancellation.ts
