@@ -1,5 +1,5 @@
 import { type BakePhase, bake, type CreatedResource, stepContext } from "@deploy/aws";
-import { actionsLogger, inputs, isCancellation, isDeployError, runContext, saveState, systemClock } from "@deploy/core";
+import { actionsLogger, hasCode, inputs, isCancellation, runContext, saveState, systemClock } from "@deploy/core";
 
 import { readSettings } from "./inputs.ts";
 import { bakedRelease, setBakeOutputs } from "./outputs.ts";
@@ -41,7 +41,7 @@ export async function run(signal: AbortSignal): Promise<void> {
  * not sweep them. A cancellation, or any other failure, leaves them to the sweep.
  */
 function handOverOnTimeout(error: unknown, created: readonly CreatedResource[]): never {
-  if (isDeployError(error) && error.code === "Timeout" && !isCancellation(error)) {
+  if (hasCode(error, "Timeout") && !isCancellation(error)) {
     saveState(
       "handed-over",
       created.flatMap((r) => (r.kind === "image" ? [r.imageId] : [])),

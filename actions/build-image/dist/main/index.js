@@ -29505,7 +29505,7 @@ function releaseOfDeployment(d, environment) {
         return parseRelease(d.payload, `The payload of deployment ${d.id}`);
     }
     catch (error) {
-        if (!isDeployError(error) || error.code !== "InvalidRelease")
+        if (!hasCode(error, "InvalidRelease"))
             throw error;
         throw new DeployError({
             what: error.what,
@@ -29638,7 +29638,7 @@ async function currentDeployment(client, request, notes) {
         return found.deployment;
     }
     catch (error) {
-        if (!isDeployError(error) || error.code !== "InvalidRelease")
+        if (!hasCode(error, "InvalidRelease"))
             throw error;
         if (request.allowRollback) {
             notes.push(`What ${request.to} runs now could not be read, so it was not compared: ${error.what}`);

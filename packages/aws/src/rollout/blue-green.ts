@@ -6,7 +6,7 @@ import {
   ResumeProcessesCommand,
   SuspendProcessesCommand,
 } from "@aws-sdk/client-auto-scaling";
-import { DeployError, formatDuration, isDeployError, poll } from "@deploy/core";
+import { DeployError, formatDuration, hasCode, poll } from "@deploy/core";
 import { fromAwsError, isTransient } from "../aws-errors.ts";
 import { describeGroup } from "../group.ts";
 import { createTemplateVersion } from "../launch-template.ts";
@@ -280,7 +280,7 @@ async function waitHealthy(
     });
     return value;
   } catch (error) {
-    if (!(isDeployError(error) && error.code === "Timeout")) throw error;
+    if (!hasCode(error, "Timeout")) throw error;
     return { reason: `not healthy within ${formatDuration(wait.timeoutMs)} (${error.why})`, timedOut: true };
   }
 }
@@ -378,7 +378,7 @@ async function removeGroup(
       },
     });
   } catch (error) {
-    if (!(isDeployError(error) && error.code === "Timeout")) throw error;
+    if (!hasCode(error, "Timeout")) throw error;
     return {
       requested: true,
       detail: `${name} is being deleted; AWS carries on after ${formatDuration(DELETE_TIMEOUT_MS)}`,
@@ -405,7 +405,7 @@ async function findGroup(ctx: RolloutContext, name: string): Promise<GroupInfo |
   try {
     return await describeGroup(ctx.clients, name);
   } catch (error) {
-    if (isDeployError(error) && error.code === "GroupNotFound") return undefined;
+    if (hasCode(error, "GroupNotFound")) return undefined;
     throw error;
   }
 }

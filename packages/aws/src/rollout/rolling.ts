@@ -1,5 +1,5 @@
 import type { InstanceRefresh } from "@aws-sdk/client-auto-scaling";
-import { DeployError, formatDuration, isDeployError } from "@deploy/core";
+import { DeployError, formatDuration, hasCode } from "@deploy/core";
 import { fromAwsError } from "../aws-errors.ts";
 import { describeGroup } from "../group.ts";
 import { createTemplateVersion } from "../launch-template.ts";
@@ -48,7 +48,7 @@ export async function executeRolling(
       observe: timeline.observe,
     });
   } catch (error) {
-    if (!(isDeployError(error) && error.code === "Timeout")) throw error;
+    if (!hasCode(error, "Timeout")) throw error;
     const onTimeout = request.preferences.autoRollback ? "rollback" : "cancel";
     timeline.add(
       `Timed out after ${formatDuration(timeoutMs)}: ${onTimeout === "rollback" ? "rolling back" : "cancelling"}`,
