@@ -17,7 +17,8 @@
  * Each code is declared by the package that throws it, so that a package compares only
  * codes of its own or of the packages it depends on. The merged set is one for the whole
  * program, so the compiler cannot hold a package to that; declaring each code only where
- * it is thrown is what keeps it true.
+ * it is thrown is what keeps it true. (Two packages that throw the same code and do not
+ * depend on one another both declare it; identical declarations merge.)
  */
 export interface ErrorCodes {
   /** The runner sent SIGINT or SIGTERM (`CancelledError`). */
