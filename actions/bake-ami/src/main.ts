@@ -1,5 +1,5 @@
 import { type BakePhase, bake, type CreatedResource, forCommit } from "@deploy/aws";
-import { isCancellation, isDeployError } from "@deploy/core";
+import { hasCode, isCancellation } from "@deploy/core";
 import { action } from "./action.ts";
 import { readSettings } from "./inputs.ts";
 import { bakedRelease, setBakeOutputs } from "./outputs.ts";
@@ -30,7 +30,7 @@ export const run = action.main(async (step) => {
     // A bake that ran out of time leaves the images it was making to AWS, which finishes
     // them, so that a retry finds them by their bake key instead of baking again: the post
     // step must not sweep them. A cancellation, or any other failure, leaves them to the sweep.
-    if (isDeployError(error) && error.code === "Timeout" && !isCancellation(error)) {
+    if (hasCode(error, "Timeout") && !isCancellation(error)) {
       step.save(
         "handedOver",
         created.flatMap((r) => (r.kind === "image" ? [r.imageId] : [])),

@@ -1,3 +1,5 @@
+// The codes this package adds to ErrorCodes: imported so that every program that compiles it has them.
+import "./error-codes.ts";
 import { DeployError, defineAction, type Logger } from "@deploy/core";
 import { type BuildPlan, build } from "./builders.ts";
 import { isLoopbackRegistry } from "./image-name.ts";

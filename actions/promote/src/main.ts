@@ -1,3 +1,5 @@
+// The codes this package adds to ErrorCodes: imported so that every program that compiles it has them.
+import "./error-codes.ts";
 import {
   type AwsContext,
   type CreatedResource,

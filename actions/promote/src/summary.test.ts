@@ -108,7 +108,7 @@ describe("promotionSummary", () => {
 
 describe("refusedSummary", () => {
   it("shows what, why and the fix", () => {
-    const error = new DeployError({ what: "No.", why: "Because.", fix: "Do this.", code: "X" });
+    const error = new DeployError({ what: "No.", why: "Because.", fix: "Do this.", code: "ParityFailed" });
     expect(refusedSummary(error, SETTINGS).toString()).toBe(
       "## Promote stage → production: refused ❌\n\n**No.** Because.\n\nFix: Do this.\n",
     );

@@ -1,3 +1,5 @@
+// The codes this package adds to ErrorCodes: imported so that every program that compiles it has them.
+import "./error-codes.ts";
 import { executeRollout, planRollout, type RolloutContext } from "@deploy/aws";
 import { releaseOf } from "@deploy/release";
 import { action } from "./action.ts";

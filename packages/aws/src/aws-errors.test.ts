@@ -35,6 +35,16 @@ describe("AWS errors", () => {
     expect(fromAwsError(awsError("ValidationError"), "x").fix).toBeUndefined();
   });
 
+  it("keeps AWS's code apart from the suite's codes, and still reads it", () => {
+    const throttled = fromAwsError(awsError("ThrottlingException"), "x");
+    expect(throttled.serviceCode).toBe("ThrottlingException");
+    expect(throttled.code).toBeUndefined();
+    expect(awsErrorCode(throttled)).toBe("ThrottlingException");
+    expect(isTransient(throttled)).toBe(true);
+    expect(fromAwsError("socket hang up", "x").serviceCode).toBeUndefined();
+    expect(awsErrorCode(new DeployError({ what: "W.", code: "Timeout" }))).toBeUndefined();
+  });
+
   it("passes a DeployError through unchanged", () => {
     const original = new DeployError({ what: "W." });
     expect(fromAwsError(original, "x")).toBe(original);

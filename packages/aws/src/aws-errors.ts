@@ -6,6 +6,9 @@ import { DeployError } from "@deploy/core";
  * do when it does not.
  */
 export function awsErrorCode(error: unknown): string | undefined {
+  // A DeployError's `code` is the suite's, never AWS's: fromAwsError keeps AWS's in
+  // `serviceCode`, so that a wrapped throttling error is still retried as one.
+  if (error instanceof DeployError) return error.serviceCode;
   if (typeof error !== "object" || error === null) return undefined;
   const e = error as { name?: unknown; Code?: unknown; code?: unknown };
   const code = e.Code ?? e.code ?? e.name;
@@ -50,6 +53,7 @@ const CREDENTIALS = new Set([
 /**
  * Turns an AWS error into the suite's error, saying what was being done. Permission and
  * credential problems get a fix a user can act on; anything else keeps AWS's own message.
+ * AWS's code is an open set, so it goes in `serviceCode`; the error has no suite `code`.
  */
 export function fromAwsError(error: unknown, doing: string): DeployError {
   if (error instanceof DeployError) return error;
@@ -66,7 +70,7 @@ export function fromAwsError(error: unknown, doing: string): DeployError {
     what: `AWS refused to ${doing}.`,
     why: code ? `${code}: ${message}` : message,
     ...(fix && { fix }),
-    ...(code && { code }),
+    ...(code && { serviceCode: code }),
     cause: error,
   });
 }

@@ -1,3 +1,6 @@
+// The codes this package adds to ErrorCodes: imported so that every program that compiles it has them.
+import "./error-codes.ts";
+
 export { bakeKey, bakeSettings, shortBakeKey } from "@deploy/release";
 export { awsErrorCode, fromAwsError, isNotFound, isThrottling, isTransient } from "./aws-errors.ts";
 export { bake } from "./bake/bake.ts";

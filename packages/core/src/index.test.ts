@@ -21,6 +21,7 @@ describe("@deploy/core", () => {
         "failureMessage",
         "forInput",
         "formatDuration",
+        "hasCode",
         "inputs",
         "invalidInput",
         "invalidValue",

@@ -13,7 +13,14 @@ export { CancelledError, cancellationSignal, isCancellation, type SignalSource }
 export { CLOCK_ENV, type Clock, clockFromEnv, scaledClock, systemClock } from "./clock.ts";
 export { type Context, type RunContext, runContext } from "./context.ts";
 export { type Duration, type DurationOptions, formatDuration, parseDuration } from "./duration.ts";
-export { DeployError, type DeployErrorDetails, isDeployError } from "./errors.ts";
+export {
+  DeployError,
+  type DeployErrorDetails,
+  type ErrorCode,
+  type ErrorCodes,
+  hasCode,
+  isDeployError,
+} from "./errors.ts";
 export {
   createInputs,
   envInputs,

@@ -79,6 +79,7 @@ export function forInput<T>(input: string, parse: () => T): T {
     const named = error.input ?? input;
     if (error.input === named && error.what.includes(`"${named}"`)) throw error;
     const what = error.what.includes(`"${named}"`) ? error.what : `Input "${named}": ${error.what}`;
-    throw new DeployError({ what, why: error.why, fix: error.fix, input: named, code: error.code, cause: error });
+    const { why, fix, code, serviceCode } = error;
+    throw new DeployError({ what, why, fix, input: named, code, serviceCode, cause: error });
   }
 }

@@ -42,7 +42,14 @@ describe("forInput", () => {
   const parse =
     (input?: string, what = "The record is not valid.") =>
     () => {
-      throw new DeployError({ what, why: "because", fix: "fix it", ...(input && { input }), code: "Bad" });
+      throw new DeployError({
+        what,
+        why: "because",
+        fix: "fix it",
+        ...(input && { input }),
+        code: "InvalidValue",
+        serviceCode: "ServiceBad",
+      });
     };
 
   it("names the input in an error that does not", () => {
@@ -52,7 +59,8 @@ describe("forInput", () => {
       why: "because",
       fix: "fix it",
       input: "release",
-      code: "Bad",
+      code: "InvalidValue",
+      serviceCode: "ServiceBad",
     });
   });
 

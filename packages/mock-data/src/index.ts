@@ -1,3 +1,6 @@
+// The codes this package adds to ErrorCodes: imported so that every program that compiles it has them.
+import "./error-codes.ts";
+
 export { CHUNK_ROWS } from "./chunks.ts";
 export { type DatabaseTarget, describeDatabaseUrl, parseDatabaseUrl, passwordsIn } from "./database-url.ts";
 export { copyText, csvHeader, csvText, type RowFormat } from "./encode.ts";

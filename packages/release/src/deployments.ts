@@ -1,4 +1,4 @@
-import { DeployError, isDeployError } from "@deploy/core";
+import { DeployError, hasCode } from "@deploy/core";
 import { type GithubClient, repositoryPath } from "./github.ts";
 import { formatRelease, parseRelease, type Release } from "./release.ts";
 
@@ -261,7 +261,7 @@ function releaseOfDeployment(d: DeploymentJson, environment: string): Release {
   try {
     return parseRelease(d.payload, `The payload of deployment ${d.id}`);
   } catch (error) {
-    if (!isDeployError(error) || error.code !== "InvalidRelease") throw error;
+    if (!hasCode(error, "InvalidRelease")) throw error;
     throw new DeployError({
       what: error.what,
       why: `${error.why ?? ""} It is the deployment of ${d.sha.slice(0, 7)} to ${environment} created ${d.created_at}, which succeeded.`.trim(),

@@ -1,4 +1,12 @@
-import { type Clock, DeployError, formatDuration, isCancellation, type Logger, systemClock } from "@deploy/core";
+import {
+  type Clock,
+  DeployError,
+  type ErrorCode,
+  formatDuration,
+  isCancellation,
+  type Logger,
+  systemClock,
+} from "@deploy/core";
 
 /**
  * A small client for GitHub's REST API over `fetch`. `packages/release` may not import
@@ -274,7 +282,7 @@ function sentence(text: string): string {
   return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
-function advice(failure: Failure): [code: string, fix: string] {
+function advice(failure: Failure): [code: ErrorCode, fix: string] {
   const permissions =
     "give the job `permissions: deployments: write` (a job that sets `permissions` gets only what it lists), or pass a token that may write deployments to this repository";
   if (failure.rateLimited) {

@@ -1,3 +1,6 @@
+// The codes this package adds to ErrorCodes: imported so that every program that compiles it has them.
+import "./error-codes.ts";
+
 export {
   BAKE_KEY_SCHEMA,
   type BakeKeyInput,

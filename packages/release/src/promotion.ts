@@ -1,4 +1,4 @@
-import { type Context, DeployError, formatDuration, isDeployError } from "@deploy/core";
+import { type Context, DeployError, formatDuration, hasCode } from "@deploy/core";
 import { type CheckOutcome, readChecks, requirePassed } from "./check-runs.ts";
 import {
   type FoundDeployment,
@@ -155,7 +155,7 @@ async function currentDeployment(
     });
     return found.deployment;
   } catch (error) {
-    if (!isDeployError(error) || error.code !== "InvalidRelease") throw error;
+    if (!hasCode(error, "InvalidRelease")) throw error;
     if (request.allowRollback) {
       notes.push(`What ${request.to} runs now could not be read, so it was not compared: ${error.what}`);
       return undefined;

@@ -31344,6 +31344,7 @@ class errors_DeployError extends Error {
     fix;
     input;
     code;
+    serviceCode;
     constructor(details) {
         super([details.what, details.why, details.fix].filter(Boolean).join(" "), { cause: details.cause });
         this.name = "DeployError";
@@ -31352,10 +31353,19 @@ class errors_DeployError extends Error {
         this.fix = details.fix;
         this.input = details.input;
         this.code = details.code;
+        this.serviceCode = details.serviceCode;
     }
 }
-function errors_isDeployError(error) {
+function isDeployError(error) {
     return error instanceof errors_DeployError;
+}
+/**
+ * True for a DeployError whose code is one of `codes`, narrowed to it: the caught error of
+ * a `catch` is `unknown`, and this checks and compares in one call, with the codes checked
+ * against `ErrorCodes` when compiled.
+ */
+function errors_hasCode(error, ...codes) {
+    return error instanceof errors_DeployError && error.code !== undefined && codes.includes(error.code);
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/cancellation.ts
@@ -31551,7 +31561,8 @@ function forInput(input, parse) {
         if (error.input === named && error.what.includes(`"${named}"`))
             throw error;
         const what = error.what.includes(`"${named}"`) ? error.what : `Input "${named}": ${error.what}`;
-        throw new DeployError({ what, why: error.why, fix: error.fix, input: named, code: error.code, cause: error });
+        const { why, fix, code, serviceCode } = error;
+        throw new DeployError({ what, why, fix, input: named, code, serviceCode, cause: error });
     }
 }
 
@@ -31857,7 +31868,7 @@ function actionsLogger() {
 }
 /** The failure as the step reports it: what, why and fix on their own lines. */
 function failureMessage(error) {
-    const lines = errors_isDeployError(error)
+    const lines = isDeployError(error)
         ? [error.what, error.why, error.fix]
         : [`Unexpected error: ${error instanceof Error ? error.message : String(error)}`];
     return redact(lines.filter(Boolean).join("\n"));
@@ -33484,7 +33495,7 @@ function releaseOfDeployment(d, environment) {
         return parseRelease(d.payload, `The payload of deployment ${d.id}`);
     }
     catch (error) {
-        if (!isDeployError(error) || error.code !== "InvalidRelease")
+        if (!hasCode(error, "InvalidRelease"))
             throw error;
         throw new DeployError({
             what: error.what,
@@ -33618,7 +33629,7 @@ async function currentDeployment(client, request, notes) {
         return found.deployment;
     }
     catch (error) {
-        if (!isDeployError(error) || error.code !== "InvalidRelease")
+        if (!hasCode(error, "InvalidRelease"))
             throw error;
         if (request.allowRollback) {
             notes.push(`What ${request.to} runs now could not be read, so it was not compared: ${error.what}`);
@@ -33680,6 +33691,8 @@ function notFound(request, found, commit) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/release/src/index.ts
+// The codes this package adds to ErrorCodes: imported so that every program that compiles it has them.
+
 
 
 
@@ -34204,6 +34217,8 @@ function imageSummary(settings, outcome, run, durationMs) {
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
+// The codes this package adds to ErrorCodes: imported so that every program that compiles it has them.
+
 
 
 

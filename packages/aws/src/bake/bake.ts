@@ -1,4 +1,4 @@
-import { DeployError, isDeployError } from "@deploy/core";
+import { DeployError, hasCode, isDeployError } from "@deploy/core";
 import { bakeKey, bakeSettings, shortBakeKey } from "@deploy/release";
 import type { AwsClients } from "../clients.ts";
 import { resourceTags, type Tag, withUserTags } from "../tags.ts";
@@ -120,7 +120,7 @@ async function reusable(
     });
     return found;
   } catch (error) {
-    if (!(isDeployError(error) && (error.code === "ImageFailed" || error.code === "ImageNotFound"))) throw error;
+    if (!hasCode(error, "ImageFailed", "ImageNotFound")) throw error;
     wait.logger.warning(`${error.what} Baking a new one.`);
     return undefined;
   }

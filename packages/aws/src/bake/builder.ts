@@ -10,7 +10,7 @@ import {
   TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
 import { DescribeInstanceInformationCommand } from "@aws-sdk/client-ssm";
-import { type Clock, DeployError, isDeployError, poll } from "@deploy/core";
+import { type Clock, DeployError, hasCode, poll } from "@deploy/core";
 import { fromAwsError, isTransient } from "../aws-errors.ts";
 import type { AwsClients } from "../clients.ts";
 import type { Tag } from "../tags.ts";
@@ -170,7 +170,7 @@ export async function waitUntilReady(clients: AwsClients, instanceId: string, wa
       Math.min(wait.deadline, wait.clock.now() + SSM_ONLINE_TIMEOUT_MS),
     );
   } catch (error) {
-    if (isDeployError(error) && error.code === "Timeout") throw agentMissing(request, error);
+    if (hasCode(error, "Timeout")) throw agentMissing(request, error);
     throw error;
   }
 }

@@ -6,7 +6,7 @@ import {
   ResumeProcessesCommand,
   SuspendProcessesCommand,
 } from "@aws-sdk/client-auto-scaling";
-import { DeployError, formatDuration, isDeployError, poll } from "@deploy/core";
+import { DeployError, formatDuration, hasCode, poll } from "@deploy/core";
 import { fromAwsError, isTransient } from "../aws-errors.ts";
 import type { AwsClients } from "../clients.ts";
 import { describeGroup } from "../group.ts";
@@ -290,7 +290,7 @@ async function waitHealthy(
     });
     return value;
   } catch (error) {
-    if (!(isDeployError(error) && error.code === "Timeout")) throw error;
+    if (!hasCode(error, "Timeout")) throw error;
     return { reason: `not healthy within ${formatDuration(wait.timeoutMs)} (${error.why})`, timedOut: true };
   }
 }
@@ -400,7 +400,7 @@ async function removeGroup(
       },
     });
   } catch (error) {
-    if (!(isDeployError(error) && error.code === "Timeout")) throw error;
+    if (!hasCode(error, "Timeout")) throw error;
     return {
       requested: true,
       detail: `${name} is being deleted; AWS carries on after ${formatDuration(DELETE_TIMEOUT_MS)}`,
@@ -427,7 +427,7 @@ async function findGroup(ctx: RolloutContext, clients: AwsClients, name: string)
   try {
     return await describeGroup(clients, name);
   } catch (error) {
-    if (isDeployError(error) && error.code === "GroupNotFound") return undefined;
+    if (hasCode(error, "GroupNotFound")) return undefined;
     throw error;
   }
 }

@@ -1,5 +1,5 @@
 import type { InstanceRefresh } from "@aws-sdk/client-auto-scaling";
-import { formatDuration, isDeployError } from "@deploy/core";
+import { formatDuration, hasCode } from "@deploy/core";
 import { describeGroup } from "../group.ts";
 import { finishAbandonedBlueGreen } from "./blue-green.ts";
 import { cancelRefresh, describeRefresh, isActive, isReplacing, rollbackRefresh, waitForRefresh } from "./refreshes.ts";
@@ -84,7 +84,7 @@ export async function finishRefresh(
       intervalMs: wait.intervalMs ?? FINISH_POLL_MS,
     });
   } catch (error) {
-    if (!(isDeployError(error) && error.code === "Timeout")) throw error;
+    if (!hasCode(error, "Timeout")) throw error;
     return {
       outcome: "still-running",
       detail: `${asked} Instance refresh ${id} had not ended after ${formatDuration(timeoutMs)}; AWS carries on with it.`,

@@ -20,8 +20,12 @@ const REPLACING = new Set(["Pending", "InProgress", "Baking"]);
 export const isActive = (status: string | undefined) => ACTIVE.has(status ?? "");
 export const isReplacing = (status: string | undefined) => REPLACING.has(status ?? "");
 
-/** The SDK names an error after its shape (`InstanceRefreshInProgressFault`); the wire code drops the suffix. */
-export function hasCode(error: unknown, code: string): boolean {
+/**
+ * Whether AWS answered with the error code `code`: AWS's open set, not the suite's codes
+ * (those are `hasCode`'s, from @deploy/core). The SDK names an error after its shape
+ * (`InstanceRefreshInProgressFault`); the wire code drops the suffix.
+ */
+export function hasAwsCode(error: unknown, code: string): boolean {
   const actual = awsErrorCode(error);
   return actual === code || actual === `${code}Fault`;
 }
@@ -92,7 +96,7 @@ export async function startRefresh(
   try {
     answer = await clients.autoScaling.send(start);
   } catch (error) {
-    throw hasCode(error, "InstanceRefreshInProgress")
+    throw hasAwsCode(error, "InstanceRefreshInProgress")
       ? error
       : fromAwsError(error, `start an instance refresh on ${groupName}`);
   }
@@ -108,7 +112,7 @@ export async function cancelRefresh(clients: AwsClients, groupName: string): Pro
     await clients.autoScaling.send(new CancelInstanceRefreshCommand({ AutoScalingGroupName: groupName }));
     return true;
   } catch (error) {
-    if (hasCode(error, "ActiveInstanceRefreshNotFound")) return false;
+    if (hasAwsCode(error, "ActiveInstanceRefreshNotFound")) return false;
     throw fromAwsError(error, `cancel the instance refresh of ${groupName}`);
   }
 }
@@ -125,8 +129,8 @@ export async function rollbackRefresh(
     await clients.autoScaling.send(new RollbackInstanceRefreshCommand({ AutoScalingGroupName: groupName }));
     return { outcome: "started" };
   } catch (error) {
-    if (hasCode(error, "ActiveInstanceRefreshNotFound")) return { outcome: "none" };
-    if (hasCode(error, "IrreversibleInstanceRefresh")) {
+    if (hasAwsCode(error, "ActiveInstanceRefreshNotFound")) return { outcome: "none" };
+    if (hasAwsCode(error, "IrreversibleInstanceRefresh")) {
       return { outcome: "irreversible", reason: error instanceof Error ? error.message : String(error) };
     }
     throw fromAwsError(error, `roll back the instance refresh of ${groupName}`);

@@ -1,10 +1,10 @@
 import type { InstanceRefresh } from "@aws-sdk/client-auto-scaling";
-import { DeployError, formatDuration, isDeployError } from "@deploy/core";
+import { DeployError, formatDuration, hasCode } from "@deploy/core";
 import { fromAwsError } from "../aws-errors.ts";
 import { describeGroup } from "../group.ts";
 import { createTemplateVersion } from "../launch-template.ts";
 import { FINISH_TIMEOUT_MS, finishRefresh, type SavedRolling } from "./finish.ts";
-import { activeRefresh, cancelRefresh, hasCode, isReplacing, startRefresh, waitForRefresh } from "./refreshes.ts";
+import { activeRefresh, cancelRefresh, hasAwsCode, isReplacing, startRefresh, waitForRefresh } from "./refreshes.ts";
 import { withRunMarker } from "./run-marker.ts";
 import { type Timeline, type TimelineRecorder, timelineRecorder } from "./timeline.ts";
 import type { RolloutContext, RolloutPlan, RolloutRequest, RolloutResult, RolloutStatus } from "./types.ts";
@@ -49,7 +49,7 @@ export async function executeRolling(
       observe: timeline.observe,
     });
   } catch (error) {
-    if (!(isDeployError(error) && error.code === "Timeout")) throw error;
+    if (!hasCode(error, "Timeout")) throw error;
     const onTimeout = request.preferences.autoRollback ? "rollback" : "cancel";
     timeline.add(
       `Timed out after ${formatDuration(timeoutMs)}: ${onTimeout === "rollback" ? "rolling back" : "cancelling"}`,
@@ -108,7 +108,7 @@ async function start(
       timeline.add(`Instance refresh ${id} started`);
       return saved(request, plan, id, version);
     } catch (error) {
-      if (!hasCode(error, "InstanceRefreshInProgress")) throw error;
+      if (!hasAwsCode(error, "InstanceRefreshInProgress")) throw error;
       // A start that reached AWS but whose answer was lost, retried by the SDK, finds itself.
       const running = await activeRefresh(clients, group);
       const target = running?.DesiredConfiguration?.LaunchTemplate;
