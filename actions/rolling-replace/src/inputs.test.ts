@@ -38,10 +38,10 @@ describe("readSettings", () => {
   it("reads a rolling rollout with the defaults action.yml declares", () => {
     const { settings: s } = settings({ ...DEFAULTS, ...BASE });
     expect(s).toEqual({
-      region: "eu-west-1",
       onCancel: "rollback",
       dryRun: false,
       request: {
+        region: "eu-west-1",
         groupName: "shop-stage",
         imageId: "ami-0a1b2c3d4e5f60718",
         strategy: "rolling",
@@ -77,7 +77,7 @@ describe("readSettings", () => {
       environment: "stage",
       "environment-url": "https://stage.shop.example",
     });
-    expect(s.region).toBe("us-east-1");
+    expect(s.request.region).toBe("us-east-1");
     expect(s.request.preferences).toEqual({
       minHealthyPercentage: 50,
       maxHealthyPercentage: 150,
@@ -106,7 +106,7 @@ describe("readSettings", () => {
       { "auto-scaling-group": "shop-prod", release: JSON.stringify(RELEASE) },
       { AWS_DEFAULT_REGION: "us-east-1" },
     );
-    expect(s.region).toBe("us-east-1");
+    expect(s.request.region).toBe("us-east-1");
     expect(s.request.imageId).toBe("ami-0f1e2d3c4b5a69788");
     expect(s.release?.commit).toBe(RELEASE.commit);
     expect(s.request.description).toMatch(/^deploy aaaaaaa by run 4242-2 /);

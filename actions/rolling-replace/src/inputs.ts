@@ -24,7 +24,7 @@ import { amiFor, parseRelease, type Release } from "@deploy/release";
  * anything. A bad value fails here, naming the input, the value and the fix.
  */
 export interface Settings {
-  region: string;
+  /** The rollout, with the group's region. */
   request: RolloutRequest;
   /** The release being rolled out, when given as `release` rather than `ami-id`. */
   release?: Release;
@@ -109,7 +109,6 @@ export function readSettings(inputs: Inputs, run: RunContext, env: NodeJS.Proces
     pollIntervalMs,
   };
   return {
-    region,
     request,
     ...(release && { release }),
     onCancel,

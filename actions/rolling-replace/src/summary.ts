@@ -142,7 +142,8 @@ function mermaidText(text: string): string {
 }
 
 function links(settings: Settings, run: RunContext, group: string, deployment: SavedDeployment | undefined): string[] {
-  const console = `https://${settings.region}.console.aws.amazon.com/ec2/home?region=${settings.region}#AutoScalingGroupDetails:id=${encodeURIComponent(group)}`;
+  const { region } = settings.request;
+  const console = `https://${region}.console.aws.amazon.com/ec2/home?region=${region}#AutoScalingGroupDetails:id=${encodeURIComponent(group)}`;
   const items = [link("Workflow run", run.runUrl), link(`Auto Scaling group ${group}`, console)];
   if (deployment) {
     items.push(
