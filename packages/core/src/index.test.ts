@@ -14,8 +14,6 @@ describe("@deploy/core", () => {
         "cancellationSignal",
         "clockFromEnv",
         "createInputs",
-        "deployErrorFrom",
-        "deployErrorOf",
         "envInputs",
         "failureMessage",
         "forInput",
@@ -48,13 +46,10 @@ describe("@deploy/core", () => {
         "runStep",
         "saveState",
         "scaledClock",
-        "seededRandom",
         "setOutput",
         "setSecret",
         "summary",
         "systemClock",
-        "testRunContext",
-        "virtualClock",
       ].sort(),
     );
   });

@@ -27,15 +27,6 @@ export { REGION_CODE, readRegion, regionCode } from "./region.ts";
 export { actionsLogger, failureMessage, getState, runStep, saveState, setOutput } from "./runner.ts";
 export { looksLikeSecretName, maskSecrets, redact, setSecret } from "./secrets.ts";
 export { link, SummaryBuilder, summary } from "./summary.ts";
-export {
-  type BadInput,
-  deployErrorFrom,
-  deployErrorOf,
-  seededRandom,
-  testRunContext,
-  type VirtualClock,
-  virtualClock,
-} from "./testing.ts";
 export { type Phase, type PhaseTimer, phaseTimer } from "./timer.ts";
 export {
   parseBoolean,

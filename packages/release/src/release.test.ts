@@ -1,4 +1,5 @@
-import { DeployError, testRunContext } from "@deploy/core";
+import { DeployError } from "@deploy/core";
+import { testRunContext } from "@deploy/core/testing";
 import { describe, expect, it } from "vitest";
 import { amiFor, formatRelease, parseRelease, type Release, releaseOf } from "./release.ts";
 

@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(39);
+/* harmony import */ var _deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4406);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9);
 
 
@@ -28394,8 +28394,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ main_run)
 });
 
-// EXTERNAL MODULE: ../../packages/core/src/index.ts + 36 modules
-var src = __nccwpck_require__(39);
+// EXTERNAL MODULE: ../../packages/core/src/index.ts + 35 modules
+var src = __nccwpck_require__(4406);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: external "node:os"
@@ -30314,7 +30314,7 @@ async function servedLabels(registry, settings, digest, logger, signal) {
 
 /***/ }),
 
-/***/ 39:
+/***/ 4406:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30335,7 +30335,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   ml: () => (/* reexport */ clock_systemClock)
 });
 
-// UNUSED EXPORTS: CancelledError, MAX_PROGRESS_INTERVAL_MS, REGION_CODE, SummaryBuilder, cancellationSignal, createInputs, deployErrorFrom, deployErrorOf, envInputs, failureMessage, forInput, getState, invalidValue, isCancellation, isDeployError, maskSecrets, memoryLogger, parseBoolean, parseDuration, parseInteger, parseJson, parseKeyValues, parseList, parseOneOf, parsePercentage, phaseTimer, poll, readRegion, redact, regionCode, saveState, seededRandom, testRunContext, virtualClock
+// UNUSED EXPORTS: CLOCK_ENV, CancelledError, MAX_PROGRESS_INTERVAL_MS, REGION_CODE, SummaryBuilder, cancellationSignal, clockFromEnv, createInputs, envInputs, failureMessage, forInput, getState, invalidValue, isCancellation, isDeployError, maskSecrets, memoryLogger, parseBoolean, parseDuration, parseInteger, parseJson, parseKeyValues, parseList, parseOneOf, parsePercentage, phaseTimer, poll, readRegion, redact, regionCode, saveState, scaledClock
 
 ;// CONCATENATED MODULE: ../../packages/core/src/errors.ts
 class errors_DeployError extends Error {
@@ -30404,24 +30404,57 @@ function cancellationSignal(source = process) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/clock.ts
-const clock_systemClock = {
-    now: () => Date.now(),
-    sleep(ms, signal) {
-        return new Promise((resolve, reject) => {
-            if (signal?.aborted)
-                return reject(signal.reason);
-            const timer = setTimeout(() => {
-                signal?.removeEventListener("abort", onAbort);
-                resolve();
-            }, ms);
-            const onAbort = () => {
-                clearTimeout(timer);
-                reject(signal?.reason);
-            };
-            signal?.addEventListener("abort", onAbort, { once: true });
-        });
-    },
-};
+const wallClock = () => Date.now();
+const clock_systemClock = { now: wallClock, sleep: (ms, signal) => timerSleep(ms, signal) };
+/**
+ * Time that runs `speed` times faster than the wall clock, reading `originMs` when the wall
+ * clock does (default: now), so that processes given the same origin share one timeline.
+ * For a rehearsal or a test against the simulator, where a "15m" timeout must run out in
+ * seconds as it would run out in minutes against AWS.
+ */
+function scaledClock(speed, originMs = wallClock()) {
+    if (!(speed > 0))
+        throw new Error(`speed must be a positive number, got ${speed}`);
+    return {
+        now: () => originMs + (wallClock() - originMs) * speed,
+        sleep: (ms, signal) => timerSleep(ms / speed, signal),
+    };
+}
+/** Names of the variables `clockFromEnv` reads. */
+const CLOCK_ENV = { speed: "DEPLOY_CLOCK_SPEED", origin: "DEPLOY_CLOCK_ORIGIN" };
+/**
+ * The clock a step runs on: the system clock, or a scaled one when `DEPLOY_CLOCK_SPEED` is
+ * set (the local rehearsal and the end-to-end tests set it, with `DEPLOY_CLOCK_ORIGIN` for
+ * a timeline shared with the simulator). A value that is not a positive number is refused
+ * rather than ignored, so that a rehearsal never silently runs on real time.
+ */
+function clockFromEnv(env = process.env) {
+    const speedText = env[CLOCK_ENV.speed];
+    if (speedText === undefined || speedText === "")
+        return clock_systemClock;
+    const speed = Number(speedText);
+    const originText = env[CLOCK_ENV.origin];
+    const origin = originText ? Number(originText) : undefined;
+    if (!(speed > 0) || (origin !== undefined && !Number.isFinite(origin))) {
+        throw new Error(`${CLOCK_ENV.speed}=${speedText} ${CLOCK_ENV.origin}=${originText ?? ""}: the speed must be a positive number and the origin milliseconds since the epoch.`);
+    }
+    return scaledClock(speed, origin);
+}
+function timerSleep(ms, signal) {
+    return new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(signal.reason);
+        const timer = setTimeout(() => {
+            signal?.removeEventListener("abort", onAbort);
+            resolve();
+        }, Math.max(0, ms));
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(signal?.reason);
+        };
+        signal?.addEventListener("abort", onAbort, { once: true });
+    });
+}
 
 ;// CONCATENATED MODULE: ../../packages/core/src/context.ts
 
@@ -34026,124 +34059,6 @@ function summary_summary() {
     return new SummaryBuilder();
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/testing.ts
-
-/**
- * A Clock in which time stands still until someone sleeps; then it jumps to the earliest
- * wake-up, so a two-hour wait runs in milliseconds. The jump waits a real moment first,
- * so that work still in flight (a test's timers, an HTTP round trip to the simulator)
- * lands before it, and sleepers that overlap (three region copies polled in parallel)
- * wake together, as they would in real time, instead of one after another.
- */
-function virtualClock(startMs = 0) {
-    let now = startMs;
-    const sleepers = [];
-    let jumpScheduled = false;
-    const wakeDue = () => {
-        sleepers.sort((a, b) => a.at - b.at);
-        while (sleepers.length > 0 && sleepers[0].at <= now)
-            sleepers.shift().wake();
-    };
-    const scheduleJump = () => {
-        if (jumpScheduled)
-            return;
-        jumpScheduled = true;
-        setTimeout(() => {
-            jumpScheduled = false;
-            if (sleepers.length === 0)
-                return;
-            now = Math.max(now, Math.min(...sleepers.map((s) => s.at)));
-            wakeDue();
-            if (sleepers.length > 0)
-                scheduleJump();
-        }, 1);
-    };
-    return {
-        now: () => now,
-        advance(ms) {
-            now += Math.max(0, ms);
-            wakeDue();
-        },
-        sleep(ms, signal) {
-            return new Promise((resolve, reject) => {
-                if (signal?.aborted)
-                    return reject(signal.reason);
-                const onAbort = () => {
-                    const i = sleepers.indexOf(sleeper);
-                    if (i >= 0)
-                        sleepers.splice(i, 1);
-                    reject(signal?.reason);
-                };
-                const sleeper = {
-                    at: now + Math.max(0, ms),
-                    wake: () => {
-                        signal?.removeEventListener("abort", onAbort);
-                        resolve();
-                    },
-                };
-                signal?.addEventListener("abort", onAbort, { once: true });
-                sleepers.push(sleeper);
-                scheduleJump();
-            });
-        },
-    };
-}
-/** A deterministic `Math.random` (mulberry32), for testing jitter. */
-function seededRandom(seed) {
-    let state = seed >>> 0;
-    return () => {
-        state = (state + 0x6d2b79f5) >>> 0;
-        let t = state;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
-/** The DeployError that `fn` throws, to assert on its what, why and fix. */
-function deployErrorFrom(fn) {
-    try {
-        fn();
-    }
-    catch (error) {
-        return expectDeployError(error);
-    }
-    throw new Error("Expected a DeployError, but nothing was thrown.");
-}
-/** The DeployError that `promise` rejects with: `deployErrorFrom` for async code. */
-async function deployErrorOf(promise) {
-    try {
-        await promise;
-    }
-    catch (error) {
-        return expectDeployError(error);
-    }
-    throw new Error("Expected a DeployError, but the promise resolved.");
-}
-// Any other error is a bug the test should show as it is, stack and all.
-function expectDeployError(error) {
-    if (error instanceof DeployError)
-        return error;
-    throw error;
-}
-/** A run of acme/shop as `runContext()` reads it on a runner, for tests; `overrides` win. */
-function testRunContext(overrides = {}) {
-    const { repository = "acme/shop", runId = "4242", serverUrl = "https://github.com" } = overrides;
-    return {
-        repository,
-        commit: "3f9c1d2e4b5a69788a7b6c5d4e3f2a1b0c9d8e7f",
-        ref: "refs/heads/main",
-        runId,
-        runAttempt: "1",
-        serverUrl,
-        apiUrl: "https://api.github.com",
-        runUrl: `${serverUrl}/${repository}/actions/runs/${runId}`,
-        workflow: "deploy",
-        job: "deploy",
-        actor: "octocat",
-        ...overrides,
-    };
-}
-
 ;// CONCATENATED MODULE: ../../packages/core/src/timer.ts
 
 
@@ -34169,7 +34084,6 @@ function phaseTimer(clock = systemClock) {
 }
 
 ;// CONCATENATED MODULE: ../../packages/core/src/index.ts
-
 
 
 
