@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4406);
+/* harmony import */ var _deploy_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(531);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9);
 
 
@@ -28394,8 +28394,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ main_run)
 });
 
-// EXTERNAL MODULE: ../../packages/core/src/index.ts + 35 modules
-var src = __nccwpck_require__(4406);
+// EXTERNAL MODULE: ../../packages/core/src/index.ts + 34 modules
+var src = __nccwpck_require__(531);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: external "node:os"
@@ -30314,7 +30314,7 @@ async function servedLabels(registry, settings, digest, logger, signal) {
 
 /***/ }),
 
-/***/ 4406:
+/***/ 531:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30332,10 +30332,10 @@ __nccwpck_require__.d(__webpack_exports__, {
   uH: () => (/* reexport */ runner_setOutput),
   Pq: () => (/* reexport */ secrets_setSecret),
   z: () => (/* reexport */ summary_summary),
-  ml: () => (/* reexport */ clock_systemClock)
+  ml: () => (/* reexport */ systemClock)
 });
 
-// UNUSED EXPORTS: CLOCK_ENV, CancelledError, MAX_PROGRESS_INTERVAL_MS, REGION_CODE, SummaryBuilder, cancellationSignal, clockFromEnv, createInputs, envInputs, failureMessage, forInput, getState, invalidValue, isCancellation, isDeployError, maskSecrets, memoryLogger, parseBoolean, parseDuration, parseInteger, parseJson, parseKeyValues, parseList, parseOneOf, parsePercentage, phaseTimer, poll, readRegion, redact, regionCode, saveState, scaledClock
+// UNUSED EXPORTS: CancelledError, MAX_PROGRESS_INTERVAL_MS, SummaryBuilder, createInputs, forInput, getState, invalidValue, isCancellation, isDeployError, memoryLogger, parseDuration, parseInteger, parsePercentage, poll, readRegion, regionCode, saveState, scaledClock
 
 ;// CONCATENATED MODULE: ../../packages/core/src/errors.ts
 class errors_DeployError extends Error {
@@ -30405,7 +30405,7 @@ function cancellationSignal(source = process) {
 
 ;// CONCATENATED MODULE: ../../packages/core/src/clock.ts
 const wallClock = () => Date.now();
-const clock_systemClock = { now: wallClock, sleep: (ms, signal) => timerSleep(ms, signal) };
+const systemClock = { now: wallClock, sleep: (ms, signal) => timerSleep(ms, signal) };
 /**
  * Time that runs `speed` times faster than the wall clock, reading `originMs` when the wall
  * clock does (default: now), so that processes given the same origin share one timeline.
@@ -30431,7 +30431,7 @@ const CLOCK_ENV = { speed: "DEPLOY_CLOCK_SPEED", origin: "DEPLOY_CLOCK_ORIGIN" }
 function clockFromEnv(env = process.env) {
     const speedText = env[CLOCK_ENV.speed];
     if (speedText === undefined || speedText === "")
-        return clock_systemClock;
+        return systemClock;
     const speed = Number(speedText);
     const originText = env[CLOCK_ENV.origin];
     const origin = originText ? Number(originText) : undefined;
@@ -34059,32 +34059,7 @@ function summary_summary() {
     return new SummaryBuilder();
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/timer.ts
-
-
-/** Times an action's phases for its job summary (`SummaryBuilder.phases`). */
-function phaseTimer(clock = systemClock) {
-    const phases = [];
-    return {
-        phases,
-        async time(name, fn) {
-            const start = clock.now();
-            const record = (outcome) => phases.push({ name, ms: clock.now() - start, outcome });
-            try {
-                const value = await fn();
-                record("succeeded");
-                return value;
-            }
-            catch (error) {
-                record(isCancellation(error) ? "cancelled" : "failed");
-                throw error;
-            }
-        },
-    };
-}
-
 ;// CONCATENATED MODULE: ../../packages/core/src/index.ts
-
 
 
 
