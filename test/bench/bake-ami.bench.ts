@@ -11,7 +11,8 @@
  * Run: node scripts/node24.mjs test/bench/bake-ami.bench.ts (or pnpm bench bake-ami)
  */
 import { type BakeRequest, type BakeResult, bake, withAws } from "@deploy/aws";
-import { memoryLogger, testRunContext } from "@deploy/core";
+import { memoryLogger } from "@deploy/core";
+import { testRunContext } from "@deploy/core/testing";
 import { isMutating, startSimulator } from "@deploy/sim";
 
 const REGION = "eu-west-1";

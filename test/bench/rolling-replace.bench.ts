@@ -8,7 +8,8 @@
  * Run: node scripts/node24.mjs test/bench/rolling-replace.bench.ts (or pnpm bench rolling-replace)
  */
 import { executeRollout, planRollout, type RolloutRequest, withAws } from "@deploy/aws";
-import { memoryLogger, testRunContext } from "@deploy/core";
+import { memoryLogger } from "@deploy/core";
+import { testRunContext } from "@deploy/core/testing";
 import { startSimulator } from "@deploy/sim";
 
 const REGION = "eu-west-1";

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { BadInput } from "@deploy/core";
+import type { BadInput } from "@deploy/core/testing";
 import type { Simulator } from "@deploy/sim";
 import { type ActionRun, runAction } from "@deploy/test/harness";
 import { afterAll, beforeAll, describe, it } from "vitest";

@@ -2,7 +2,8 @@
 // and schema: what lands in the database, and that every refusal and every failure leaves it
 // exactly as it was (row counts and content hashes computed by SQL, before and after).
 import { readFileSync } from "node:fs";
-import { deployErrorOf, memoryLogger } from "@deploy/core";
+import { memoryLogger } from "@deploy/core";
+import { deployErrorOf } from "@deploy/core/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { generateRows } from "../../packages/mock-data/src/generate.ts";
 import {

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { deployErrorOf } from "@deploy/core";
+import { deployErrorOf } from "@deploy/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registryClient } from "../../actions/build-image/src/registry.ts";
 import {

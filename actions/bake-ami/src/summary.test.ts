@@ -1,5 +1,5 @@
 import type { BakeResult } from "@deploy/aws";
-import { testRunContext, virtualClock } from "@deploy/core";
+import { testRunContext, virtualClock } from "@deploy/core/testing";
 import { parseRelease } from "@deploy/release";
 import { describe, expect, it } from "vitest";
 import type { Settings } from "./inputs.ts";

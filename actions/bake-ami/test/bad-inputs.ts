@@ -1,7 +1,7 @@
 // Inputs shared by the unit tests of inputs.ts and the end-to-end tests of the bundle.
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { BadInput } from "@deploy/core";
+import type { BadInput } from "@deploy/core/testing";
 
 export const AL2023 = "ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
 export const IMAGE = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop@sha256:${"9b1e".repeat(16)}`;

@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { deployErrorOf } from "@deploy/core";
+import { deployErrorOf } from "@deploy/core/testing";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { authFiles, findCredential } from "./credentials.ts";
 

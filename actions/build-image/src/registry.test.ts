@@ -4,7 +4,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { type DeployError, deployErrorOf, isCancellation } from "@deploy/core";
+import { type DeployError, isCancellation } from "@deploy/core";
+import { deployErrorOf } from "@deploy/core/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { MANIFEST_TYPES, parseChallenge, type RegistryClient, registryClient } from "./registry.ts";
 

@@ -1,4 +1,4 @@
-import { testRunContext, virtualClock } from "@deploy/core";
+import { testRunContext, virtualClock } from "@deploy/core/testing";
 import { parseRelease } from "@deploy/release";
 import { describe, expect, it } from "vitest";
 import type { Settings } from "./inputs.ts";

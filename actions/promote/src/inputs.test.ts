@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
-import { createInputs, deployErrorFrom, testRunContext } from "@deploy/core";
+import { createInputs } from "@deploy/core";
+import { deployErrorFrom, testRunContext } from "@deploy/core/testing";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { BAD_INPUTS, BASE, COMMIT, RELEASE } from "../test/bad-inputs.ts";

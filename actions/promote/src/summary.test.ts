@@ -1,5 +1,6 @@
 import type { Availability, ParityReport } from "@deploy/aws";
-import { DeployError, testRunContext } from "@deploy/core";
+import { DeployError } from "@deploy/core";
+import { testRunContext } from "@deploy/core/testing";
 import type { FoundDeployment, PromotionPlan, Release } from "@deploy/release";
 import { describe, expect, it } from "vitest";
 import type { Settings } from "./inputs.ts";

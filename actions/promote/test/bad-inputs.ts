@@ -1,5 +1,5 @@
 // Inputs shared by the unit tests of inputs.ts and the end-to-end tests of the bundle.
-import type { BadInput } from "@deploy/core";
+import type { BadInput } from "@deploy/core/testing";
 
 export const COMMIT = "3f9c2b1a0d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a";
 export const IMAGE = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop@sha256:${"9b1e".repeat(16)}`;

@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createInputs, DeployError, testRunContext } from "@deploy/core";
+import { createInputs, DeployError } from "@deploy/core";
+import { testRunContext } from "@deploy/core/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { BAD_INPUTS, BASE, RELEASE, writeWorkspace } from "../test/bad-inputs.ts";

@@ -1,7 +1,7 @@
 // Inputs shared by the unit tests of inputs.ts and the end-to-end tests of the bundle.
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import type { BadInput } from "@deploy/core";
+import type { BadInput } from "@deploy/core/testing";
 
 export const RELEASE = {
   schema: 1,

@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createInputs, type DeployError, deployErrorFrom } from "@deploy/core";
+import { createInputs, type DeployError } from "@deploy/core";
+import { deployErrorFrom } from "@deploy/core/testing";
 import { DEFAULT_ALLOWED_ENVIRONMENTS, DEFAULT_DENIED_ENVIRONMENTS } from "@deploy/mock-data";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";

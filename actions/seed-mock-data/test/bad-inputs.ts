@@ -1,7 +1,7 @@
 // Inputs shared by the unit tests of inputs.ts and the end-to-end tests of the bundle.
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { BadInput } from "@deploy/core";
+import type { BadInput } from "@deploy/core/testing";
 
 /** A password with characters that a URL must encode, so that it is masked as written and decoded. */
 export const PASSWORD = "s3cr:t@pa/ss";

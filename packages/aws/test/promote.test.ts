@@ -3,7 +3,7 @@ import {
   DescribeImagesCommand,
   DescribeSnapshotAttributeCommand,
 } from "@aws-sdk/client-ec2";
-import { testRunContext } from "@deploy/core";
+import { testRunContext } from "@deploy/core/testing";
 import type { Release } from "@deploy/release";
 import type { WorldFile } from "@deploy/sim";
 import { describe, expect, it } from "vitest";

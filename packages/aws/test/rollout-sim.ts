@@ -1,4 +1,5 @@
-import { CancelledError, memoryLogger, testRunContext } from "@deploy/core";
+import { CancelledError, memoryLogger } from "@deploy/core";
+import { testRunContext } from "@deploy/core/testing";
 import { type Simulator, startSimulator, type WorldFile } from "@deploy/sim";
 import { afterEach, beforeEach, expect } from "vitest";
 import { type AwsClients, type AwsContext, withAws } from "../src/clients.ts";

@@ -1,67 +1,15 @@
-export {
-  type Action,
-  type ActionDefinition,
-  defineAction,
-  type MainStep,
-  type PostStep,
-  type SavedState,
-  type StateSlot,
-  type StepPhase,
-  slot,
-} from "./action.ts";
-export { CancelledError, cancellationSignal, isCancellation, type SignalSource } from "./cancellation.ts";
-export { CLOCK_ENV, type Clock, clockFromEnv, scaledClock, systemClock } from "./clock.ts";
-export { type Context, type RunContext, runContext } from "./context.ts";
-export { type Duration, type DurationOptions, formatDuration, parseDuration } from "./duration.ts";
-export {
-  DeployError,
-  type DeployErrorDetails,
-  type ErrorCode,
-  type ErrorCodes,
-  hasCode,
-  isDeployError,
-} from "./errors.ts";
-export {
-  createInputs,
-  envInputs,
-  type InputOptions,
-  type InputReader,
-  type InputSource,
-  type Inputs,
-  inputs,
-  type ValidatedInputOptions,
-} from "./inputs.ts";
-export { type Bounds, forInput, invalidInput, invalidValue, type Subject } from "./invalid.ts";
+export { defineAction, slot } from "./action.ts";
+export { CancelledError, isCancellation } from "./cancellation.ts";
+export { CLOCK_ENV, type Clock, scaledClock, systemClock } from "./clock.ts";
+export type { Context, RunContext } from "./context.ts";
+export { formatDuration, parseDuration } from "./duration.ts";
+export { DeployError, type ErrorCode, type ErrorCodes, hasCode, isDeployError } from "./errors.ts";
+export { createInputs, type Inputs } from "./inputs.ts";
+export { forInput, invalidInput, invalidValue, type Subject } from "./invalid.ts";
 export { type Logger, memoryLogger } from "./logger.ts";
-export {
-  MAX_PROGRESS_INTERVAL_MS,
-  type PollCheck,
-  type PollOptions,
-  type PollProgress,
-  type PollResult,
-  poll,
-} from "./poller.ts";
-export { REGION_CODE, readRegion, regionCode } from "./region.ts";
-export { actionsLogger, failureMessage, setOutput } from "./runner.ts";
-export { looksLikeSecretName, maskSecrets, redact, setSecret } from "./secrets.ts";
+export { MAX_PROGRESS_INTERVAL_MS, type PollCheck, type PollResult, poll } from "./poller.ts";
+export { readRegion, regionCode } from "./region.ts";
+export { setOutput } from "./runner.ts";
+export { looksLikeSecretName, setSecret } from "./secrets.ts";
 export { link, SummaryBuilder, summary } from "./summary.ts";
-export {
-  type BadInput,
-  deployErrorFrom,
-  deployErrorOf,
-  seededRandom,
-  testRunContext,
-  type VirtualClock,
-  virtualClock,
-} from "./testing.ts";
-export { type Phase, type PhaseTimer, phaseTimer } from "./timer.ts";
-export {
-  parseBoolean,
-  parseInteger,
-  parseJson,
-  parseKeyValues,
-  parseList,
-  parseOneOf,
-  parsePercentage,
-  type Validator,
-} from "./values.ts";
+export { parseInteger, parsePercentage } from "./values.ts";

@@ -1,7 +1,8 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { deployErrorOf, memoryLogger } from "@deploy/core";
+import { memoryLogger } from "@deploy/core";
+import { deployErrorOf } from "@deploy/core/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { generateRows } from "./generate.ts";
 import { DEFAULT_ALLOWED_ENVIRONMENTS, DEFAULT_DENIED_ENVIRONMENTS, type GuardSettings } from "./guard.ts";

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { deployErrorFrom } from "@deploy/core";
+import { deployErrorFrom } from "@deploy/core/testing";
 import { describe, expect, it } from "vitest";
 import { FAKER_METHODS } from "./faker-data.ts";
 import { type ColumnSpec, GENERATOR_VERSION, parseSeedFile, type SeedFile, type ValueSpec } from "./seed-file.ts";

@@ -1,4 +1,5 @@
-import { DeployError, memoryLogger, virtualClock } from "@deploy/core";
+import { DeployError, memoryLogger } from "@deploy/core";
+import { virtualClock } from "@deploy/core/testing";
 import { type Simulator, startSimulator } from "@deploy/sim";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type GithubClientOptions, githubClient, nextPage, repositoryPath } from "./github.ts";

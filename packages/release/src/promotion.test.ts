@@ -1,4 +1,4 @@
-import { virtualClock } from "@deploy/core";
+import { virtualClock } from "@deploy/core/testing";
 import { addCheckRun, declareRepository } from "@deploy/sim";
 import { describe, expect, it } from "vitest";
 import { useGithubSim } from "../test/github-sim.ts";

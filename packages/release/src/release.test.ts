@@ -1,4 +1,5 @@
-import { DeployError, testRunContext, virtualClock } from "@deploy/core";
+import { DeployError } from "@deploy/core";
+import { testRunContext, virtualClock } from "@deploy/core/testing";
 import { describe, expect, it } from "vitest";
 import { amiFor, formatRelease, parseRelease, type Release, releaseOf } from "./release.ts";
 

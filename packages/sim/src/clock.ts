@@ -1,4 +1,5 @@
-import { type Clock, scaledClock as coreScaledClock, virtualClock as coreVirtualClock } from "@deploy/core";
+import { type Clock, scaledClock as coreScaledClock } from "@deploy/core";
+import { virtualClock as coreVirtualClock } from "@deploy/core/testing";
 
 /**
  * The simulator's clock. Two modes, one interface:

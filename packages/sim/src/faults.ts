@@ -1,4 +1,4 @@
-import { seededRandom } from "@deploy/core";
+import { seededRandom } from "@deploy/core/testing";
 import { AwsError } from "./protocol/errors.ts";
 
 /**

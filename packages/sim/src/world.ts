@@ -1,4 +1,4 @@
-import { seededRandom } from "@deploy/core";
+import { seededRandom } from "@deploy/core/testing";
 import { CallLog } from "./calls.ts";
 import { type SimClock, virtualClock } from "./clock.ts";
 import { Faults } from "./faults.ts";

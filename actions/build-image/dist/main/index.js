@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2097);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(580);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2097:
+/***/ 580:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32228,152 +32228,7 @@ function summary_summary() {
     return new SummaryBuilder();
 }
 
-;// CONCATENATED MODULE: ../../packages/core/src/testing.ts
-
-/**
- * A Clock in which time stands still until someone sleeps; then it jumps to the earliest
- * wake-up, so a two-hour wait runs in milliseconds. The jump waits a real moment first,
- * so that work still in flight (a test's timers, an HTTP round trip to the simulator)
- * lands before it, and sleepers that overlap (three region copies polled in parallel)
- * wake together, as they would in real time, instead of one after another.
- */
-function virtualClock(startMs = 0) {
-    let now = startMs;
-    const sleepers = [];
-    let jumpScheduled = false;
-    const wakeDue = () => {
-        sleepers.sort((a, b) => a.at - b.at);
-        while (sleepers.length > 0 && sleepers[0].at <= now)
-            sleepers.shift().wake();
-    };
-    const scheduleJump = () => {
-        if (jumpScheduled)
-            return;
-        jumpScheduled = true;
-        setTimeout(() => {
-            jumpScheduled = false;
-            if (sleepers.length === 0)
-                return;
-            now = Math.max(now, Math.min(...sleepers.map((s) => s.at)));
-            wakeDue();
-            if (sleepers.length > 0)
-                scheduleJump();
-        }, 1);
-    };
-    return {
-        now: () => now,
-        advance(ms) {
-            now += Math.max(0, ms);
-            wakeDue();
-        },
-        sleep(ms, signal) {
-            return new Promise((resolve, reject) => {
-                if (signal?.aborted)
-                    return reject(signal.reason);
-                const onAbort = () => {
-                    const i = sleepers.indexOf(sleeper);
-                    if (i >= 0)
-                        sleepers.splice(i, 1);
-                    reject(signal?.reason);
-                };
-                const sleeper = {
-                    at: now + Math.max(0, ms),
-                    wake: () => {
-                        signal?.removeEventListener("abort", onAbort);
-                        resolve();
-                    },
-                };
-                signal?.addEventListener("abort", onAbort, { once: true });
-                sleepers.push(sleeper);
-                scheduleJump();
-            });
-        },
-    };
-}
-/** A deterministic `Math.random` (mulberry32), for testing jitter. */
-function seededRandom(seed) {
-    let state = seed >>> 0;
-    return () => {
-        state = (state + 0x6d2b79f5) >>> 0;
-        let t = state;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
-/** The DeployError that `fn` throws, to assert on its what, why and fix. */
-function deployErrorFrom(fn) {
-    try {
-        fn();
-    }
-    catch (error) {
-        return expectDeployError(error);
-    }
-    throw new Error("Expected a DeployError, but nothing was thrown.");
-}
-/** The DeployError that `promise` rejects with: `deployErrorFrom` for async code. */
-async function deployErrorOf(promise) {
-    try {
-        await promise;
-    }
-    catch (error) {
-        return expectDeployError(error);
-    }
-    throw new Error("Expected a DeployError, but the promise resolved.");
-}
-// Any other error is a bug the test should show as it is, stack and all.
-function expectDeployError(error) {
-    if (error instanceof DeployError)
-        return error;
-    throw error;
-}
-/** A run of acme/shop as `runContext()` reads it on a runner, for tests; `overrides` win. */
-function testRunContext(overrides = {}) {
-    const { repository = "acme/shop", runId = "4242", serverUrl = "https://github.com" } = overrides;
-    return {
-        repository,
-        commit: "3f9c1d2e4b5a69788a7b6c5d4e3f2a1b0c9d8e7f",
-        ref: "refs/heads/main",
-        runId,
-        runAttempt: "1",
-        serverUrl,
-        apiUrl: "https://api.github.com",
-        runUrl: `${serverUrl}/${repository}/actions/runs/${runId}`,
-        workflow: "deploy",
-        job: "deploy",
-        actor: "octocat",
-        ...overrides,
-    };
-}
-
-;// CONCATENATED MODULE: ../../packages/core/src/timer.ts
-
-
-/** Times an action's phases for its job summary (`SummaryBuilder.phases`). */
-function phaseTimer(clock = systemClock) {
-    const phases = [];
-    return {
-        phases,
-        async time(name, fn) {
-            const start = clock.now();
-            const record = (outcome) => phases.push({ name, ms: clock.now() - start, outcome });
-            try {
-                const value = await fn();
-                record("succeeded");
-                return value;
-            }
-            catch (error) {
-                record(isCancellation(error) ? "cancelled" : "failed");
-                throw error;
-            }
-        },
-    };
-}
-
 ;// CONCATENATED MODULE: ../../packages/core/src/index.ts
-
-
-
 
 
 
@@ -33172,62 +33027,6 @@ function advice(failure) {
     }
 }
 
-;// CONCATENATED MODULE: ../../packages/release/src/check-runs.ts
-
-
-/** Conclusions that let a release through: GitHub's own rule for required status checks. */
-const PASSING = new Set(["success", "neutral", "skipped"]);
-/**
- * The latest run of each named check on `commit`, one outcome per name, in the order given.
- * GitHub lists the latest run of a name per check suite; when two suites ran a check of the
- * same name (two workflows with a `test` job), each must have passed, and the first that did
- * not is the outcome.
- */
-async function check_runs_readChecks(client, repository, commit, names) {
-    const path = `${repositoryPath(repository)}/commits/${commit}/check-runs`;
-    return Promise.all([...new Set(names)].map(async (name) => {
-        const { data } = await client.request("GET", path, {
-            doing: `read the check run "${name}" of ${commit.slice(0, 7)} in ${repository}`,
-            query: { check_name: name, filter: "latest", per_page: 100 },
-        });
-        const runs = data.check_runs.filter((r) => r.name === name).map(outcomeOf);
-        return runs.find((r) => !r.passed) ?? runs[0] ?? { name, conclusion: "missing", passed: false };
-    }));
-}
-function outcomeOf(run) {
-    const conclusion = run.status === "completed" ? (run.conclusion ?? "none") : run.status;
-    const url = run.html_url ?? run.details_url;
-    return { name: run.name, conclusion, ...(url && { url }), passed: PASSING.has(conclusion) };
-}
-/**
- * Throws a DeployError naming every check that did not pass, with its conclusion and link:
- * RequiredCheckFailed when one concluded otherwise than success, neutral or skipped, else
- * RequiredCheckPending when one still runs, else RequiredCheckMissing.
- */
-function check_runs_requirePassed(outcomes, commit) {
-    const failing = outcomes.filter((o) => !o.passed);
-    if (failing.length === 0)
-        return;
-    const failed = failing.filter((o) => !["missing", "queued", "in_progress", "waiting", "pending"].includes(o.conclusion));
-    const running = failing.filter((o) => o.conclusion !== "missing" && !failed.includes(o));
-    const code = failed.length > 0 ? "RequiredCheckFailed" : running.length > 0 ? "RequiredCheckPending" : "RequiredCheckMissing";
-    const describe = (o) => o.conclusion === "missing"
-        ? `"${o.name}" has not run on it`
-        : `"${o.name}" is ${o.conclusion}${o.url ? ` (${o.url})` : ""}`;
-    const short = commit.slice(0, 7);
-    throw new DeployError({
-        what: `The release of ${short} has not passed its required checks: ${failing.map(describe).join("; ")}.`,
-        why: "A release is promoted only when every required check concluded success, neutral or skipped on its commit.",
-        fix: code === "RequiredCheckFailed"
-            ? `Fix what the failing checks report and deploy the fix to stage, or re-run the checks on ${short} if they failed for another reason.`
-            : code === "RequiredCheckPending"
-                ? "Wait until the checks finish, then run the promotion again."
-                : `Check the names in "required-checks" against the check runs of ${short} (the job names of the workflows that run on it), or run those checks on it.`,
-        input: "required-checks",
-        code,
-    });
-}
-
 ;// CONCATENATED MODULE: ../../packages/release/src/release.ts
 
 const RELEASE_SCHEMA = 1;
@@ -33534,6 +33333,62 @@ function whyNot(state) {
     }
 }
 
+;// CONCATENATED MODULE: ../../packages/release/src/check-runs.ts
+
+
+/** Conclusions that let a release through: GitHub's own rule for required status checks. */
+const PASSING = new Set(["success", "neutral", "skipped"]);
+/**
+ * The latest run of each named check on `commit`, one outcome per name, in the order given.
+ * GitHub lists the latest run of a name per check suite; when two suites ran a check of the
+ * same name (two workflows with a `test` job), each must have passed, and the first that did
+ * not is the outcome.
+ */
+async function check_runs_readChecks(client, repository, commit, names) {
+    const path = `${repositoryPath(repository)}/commits/${commit}/check-runs`;
+    return Promise.all([...new Set(names)].map(async (name) => {
+        const { data } = await client.request("GET", path, {
+            doing: `read the check run "${name}" of ${commit.slice(0, 7)} in ${repository}`,
+            query: { check_name: name, filter: "latest", per_page: 100 },
+        });
+        const runs = data.check_runs.filter((r) => r.name === name).map(outcomeOf);
+        return runs.find((r) => !r.passed) ?? runs[0] ?? { name, conclusion: "missing", passed: false };
+    }));
+}
+function outcomeOf(run) {
+    const conclusion = run.status === "completed" ? (run.conclusion ?? "none") : run.status;
+    const url = run.html_url ?? run.details_url;
+    return { name: run.name, conclusion, ...(url && { url }), passed: PASSING.has(conclusion) };
+}
+/**
+ * Throws a DeployError naming every check that did not pass, with its conclusion and link:
+ * RequiredCheckFailed when one concluded otherwise than success, neutral or skipped, else
+ * RequiredCheckPending when one still runs, else RequiredCheckMissing.
+ */
+function check_runs_requirePassed(outcomes, commit) {
+    const failing = outcomes.filter((o) => !o.passed);
+    if (failing.length === 0)
+        return;
+    const failed = failing.filter((o) => !["missing", "queued", "in_progress", "waiting", "pending"].includes(o.conclusion));
+    const running = failing.filter((o) => o.conclusion !== "missing" && !failed.includes(o));
+    const code = failed.length > 0 ? "RequiredCheckFailed" : running.length > 0 ? "RequiredCheckPending" : "RequiredCheckMissing";
+    const describe = (o) => o.conclusion === "missing"
+        ? `"${o.name}" has not run on it`
+        : `"${o.name}" is ${o.conclusion}${o.url ? ` (${o.url})` : ""}`;
+    const short = commit.slice(0, 7);
+    throw new DeployError({
+        what: `The release of ${short} has not passed its required checks: ${failing.map(describe).join("; ")}.`,
+        why: "A release is promoted only when every required check concluded success, neutral or skipped on its commit.",
+        fix: code === "RequiredCheckFailed"
+            ? `Fix what the failing checks report and deploy the fix to stage, or re-run the checks on ${short} if they failed for another reason.`
+            : code === "RequiredCheckPending"
+                ? "Wait until the checks finish, then run the promotion again."
+                : `Check the names in "required-checks" against the check runs of ${short} (the job names of the workflows that run on it), or run those checks on it.`,
+        input: "required-checks",
+        code,
+    });
+}
+
 ;// CONCATENATED MODULE: ../../packages/release/src/promotion.ts
 
 
@@ -33692,7 +33547,6 @@ function notFound(request, found, commit) {
 
 ;// CONCATENATED MODULE: ../../packages/release/src/index.ts
 // The codes this package adds to ErrorCodes: imported so that every program that compiles it has them.
-
 
 
 

@@ -1,4 +1,4 @@
-import { deployErrorFrom } from "@deploy/core";
+import { deployErrorFrom } from "@deploy/core/testing";
 import { describe, expect, it } from "vitest";
 import { describeBaseImageSource, parseBaseImage } from "./base-image.ts";
 

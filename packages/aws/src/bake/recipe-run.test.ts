@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { deployErrorFrom } from "@deploy/core";
+import { deployErrorFrom } from "@deploy/core/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { checkRecipeEnv, outputTail, recipeCommands } from "./recipe-run.ts";
 
