@@ -58,15 +58,6 @@ export function environmentVariables(image: string): Record<"stage" | "productio
 
 type Say = (line?: string) => void;
 
-/** shared-clock.ts preloaded into an action: it patches Date and timers to the scaled clock. */
-function sharedClockPreload(origin: number): Record<string, string> {
-  return {
-    NODE_OPTIONS: `--import ${fileURLToPath(new URL("./shared-clock.ts", import.meta.url))}`,
-    DEMO_CLOCK_ORIGIN: String(origin),
-    DEMO_CLOCK_SPEED: String(SPEED),
-  };
-}
-
 /** What the rehearsal started, undone in reverse order, once, whatever happens. */
 class Cleanup {
   private readonly undo: { what: string; fn: () => unknown }[] = [];
@@ -201,13 +192,8 @@ async function run(say: Say, cleanup: Cleanup, signal: AbortSignal | undefined):
   };
   const summaries: Record<string, string> = {};
 
-  // Each action on the simulator's timeline: DEPLOY_CLOCK_* for core's clockFromEnv, and the
-  // preload until the actions read those; both at once would scale their time twice.
-  const clockEnv = {
-    [CLOCK_ENV.speed]: String(SPEED),
-    [CLOCK_ENV.origin]: String(origin),
-    ...sharedClockPreload(origin),
-  };
+  // Each action runs on the simulator's timeline: the kernel's clock reads DEPLOY_CLOCK_*.
+  const clockEnv = { [CLOCK_ENV.speed]: String(SPEED), [CLOCK_ENV.origin]: String(origin) };
 
   const runStep = async (call: ActionCall, github: Partial<GitHubContext>): Promise<StepRun> => {
     check();

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { CLOCK_ENV } from "@deploy/core";
 import { type Simulator, startSimulator, type WorldFile } from "@deploy/sim";
 import { type ActionRun, defaultGitHubContext, type RunActionOptions, runAction } from "@deploy/test/harness";
 import { afterEach, beforeEach } from "vitest";
@@ -74,10 +74,7 @@ export function writeRecipe(dir: string, file: string, script: string): void {
  * The environment that puts an action's own clock on the simulator's time (its deadlines
  * and waits run SPEED times faster), for a test that needs its "timeout" to run out.
  */
-export const ON_SIMULATED_TIME = {
-  NODE_OPTIONS: `--import ${fileURLToPath(new URL("./scaled-time.ts", import.meta.url))}`,
-  SCALED_TIME_SPEED: String(SPEED),
-};
+export const ON_SIMULATED_TIME = { [CLOCK_ENV.speed]: String(SPEED) };
 
 /** Inputs that keep a bake to a few real seconds. */
 export const FAST = { ...BASE, "poll-interval": "1s" } as const;
