@@ -1,6 +1,6 @@
 // The codes this package adds to ErrorCodes: imported so that every program that compiles it has them.
 import "./error-codes.ts";
-import { DeployError, defineAction, type Logger } from "@deploy/core";
+import { type Context, DeployError, defineAction } from "@deploy/core";
 import { type BuildPlan, build } from "./builders.ts";
 import { isLoopbackRegistry } from "./image-name.ts";
 import { readSettings, type Settings } from "./inputs.ts";
@@ -31,11 +31,11 @@ export const run = defineAction({ state: {} }).main(async (step) => {
     outcome = {
       skipped: true,
       digest: existing,
-      labels: await servedLabels(registry, settings, existing, logger, signal),
+      labels: await servedLabels(ctx, registry, settings, existing),
     };
   } else {
     const labels = imageLabels(ctx.run, settings.labels, new Date(ctx.clock.now()));
-    const digest = await buildAndPush(settings, labels, registry, logger, signal);
+    const digest = await buildAndPush(ctx, settings, labels, registry);
     outcome = { skipped: false, ...(digest !== undefined && { digest }), labels };
   }
 
@@ -48,12 +48,12 @@ export const run = defineAction({ state: {} }).main(async (step) => {
 
 /** Builds, pushes, and returns the digest the registry serves for the tag once pushed. */
 async function buildAndPush(
+  ctx: Context,
   settings: Settings,
   labels: Record<string, string>,
   registry: RegistryClient,
-  logger: Logger,
-  signal: AbortSignal,
 ): Promise<string | undefined> {
+  const { logger, signal } = ctx;
   const { image, tag, builder } = settings;
   if (settings.cache && builder !== "docker") logger.warning('"cache" is for Buildx; buildah builds without it.');
   const plan: BuildPlan = {
@@ -86,16 +86,15 @@ async function buildAndPush(
 
 /** The labels of the image a skipped build found, for the summary; none when they cannot be read. */
 async function servedLabels(
+  ctx: Context,
   registry: RegistryClient,
   settings: Settings,
   digest: string,
-  logger: Logger,
-  signal: AbortSignal,
 ): Promise<Record<string, string> | undefined> {
   try {
-    return (await registry.imageConfig(settings.image.repository, digest, signal)).labels;
+    return (await registry.imageConfig(settings.image.repository, digest, ctx.signal)).labels;
   } catch (error) {
-    logger.warning(`Could not read the labels of ${settings.image.name}@${digest}: ${(error as Error).message}`);
+    ctx.logger.warning(`Could not read the labels of ${settings.image.name}@${digest}: ${(error as Error).message}`);
     return undefined;
   }
 }

@@ -9,7 +9,7 @@ import {
   type ParityReport,
 } from "@deploy/aws";
 import { DeployError, setOutput } from "@deploy/core";
-import { formatRelease, githubClient, planPromotion, type Release } from "@deploy/release";
+import { formatRelease, githubClientFor, planPromotion, type Release } from "@deploy/release";
 import { action } from "./action.ts";
 import { readSettings, type Settings } from "./inputs.ts";
 import { parityWarning, planLines, promotionSummary, refusedSummary } from "./summary.ts";
@@ -30,13 +30,7 @@ export const run = action.main(async (step) => {
   // A refusal (or any failure of ours) says in the summary what was checked and why it stopped.
   step.onFailure((error) => (error instanceof DeployError ? refusedSummary(error, settings, parity) : undefined));
 
-  const github = githubClient({
-    apiUrl: ctx.run.apiUrl,
-    token: settings.token,
-    clock: ctx.clock,
-    signal: ctx.signal,
-    logger,
-  });
+  const github = githubClientFor(ctx, settings.token);
   const plan = await logger.group("Plan", async () => {
     const plan = await planPromotion(ctx, github, settings.promotion);
     for (const line of planLines(plan, settings)) logger.info(line);

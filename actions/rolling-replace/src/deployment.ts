@@ -2,7 +2,7 @@ import type { Context, RunContext } from "@deploy/core";
 import {
   type DeploymentState,
   type GithubClient,
-  githubClient,
+  githubClientFor,
   type Release,
   recordDeployment,
   setDeploymentStatus,
@@ -68,7 +68,7 @@ export function deploymentsUrl(run: RunContext, environment: string): string {
 }
 
 function clientFor(ctx: Context, token: string): GithubClient {
-  return githubClient({ apiUrl: ctx.run.apiUrl, token, clock: ctx.clock, signal: ctx.signal, logger: ctx.logger });
+  return githubClientFor(ctx, token);
 }
 
 async function setStatus(

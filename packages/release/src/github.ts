@@ -1,5 +1,6 @@
 import {
   type Clock,
+  type Context,
   DeployError,
   type ErrorCode,
   formatDuration,
@@ -84,6 +85,11 @@ interface Failure {
 }
 
 type Attempt = { response: GithubResponse<unknown>; failure?: never } | { response?: never; failure: Failure };
+
+/** The client a step uses: its run's API root, its clock, cancellation and log. */
+export function githubClientFor(ctx: Context, token: string): GithubClient {
+  return githubClient({ apiUrl: ctx.run.apiUrl, token, clock: ctx.clock, signal: ctx.signal, logger: ctx.logger });
+}
 
 export function githubClient(options: GithubClientOptions): GithubClient {
   const { token, clock = systemClock, signal, logger } = options;

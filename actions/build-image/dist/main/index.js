@@ -32797,6 +32797,10 @@ const DEFAULT_MAX_RETRY_WAIT_MS = 120_000;
 const FIRST_BACKOFF_MS = 1_000;
 /** GitHub's advice when a secondary rate limit comes without `retry-after`: wait at least a minute. */
 const SECONDARY_LIMIT_WAIT_MS = 60_000;
+/** The client a step uses: its run's API root, its clock, cancellation and log. */
+function githubClientFor(ctx, token) {
+    return githubClient({ apiUrl: ctx.run.apiUrl, token, clock: ctx.clock, signal: ctx.signal, logger: ctx.logger });
+}
 function githubClient(options) {
     const { token, clock = systemClock, signal, logger } = options;
     const send = options.fetch ?? fetch;
@@ -34103,12 +34107,12 @@ const main_run = defineAction({ state: {} }).main(async (step) => {
         outcome = {
             skipped: true,
             digest: existing,
-            labels: await servedLabels(registry, settings, existing, logger, signal),
+            labels: await servedLabels(ctx, registry, settings, existing),
         };
     }
     else {
         const labels = imageLabels(ctx.run, settings.labels, new Date(ctx.clock.now()));
-        const digest = await buildAndPush(settings, labels, registry, logger, signal);
+        const digest = await buildAndPush(ctx, settings, labels, registry);
         outcome = { skipped: false, ...(digest !== undefined && { digest }), labels };
     }
     const durationMs = step.elapsedMs();
@@ -34118,7 +34122,8 @@ const main_run = defineAction({ state: {} }).main(async (step) => {
     await imageSummary(settings, outcome, ctx.run, durationMs).write();
 });
 /** Builds, pushes, and returns the digest the registry serves for the tag once pushed. */
-async function buildAndPush(settings, labels, registry, logger, signal) {
+async function buildAndPush(ctx, settings, labels, registry) {
+    const { logger, signal } = ctx;
     const { image, tag, builder } = settings;
     if (settings.cache && builder !== "docker")
         logger.warning('"cache" is for Buildx; buildah builds without it.');
@@ -34149,12 +34154,12 @@ async function buildAndPush(settings, labels, registry, logger, signal) {
     return served;
 }
 /** The labels of the image a skipped build found, for the summary; none when they cannot be read. */
-async function servedLabels(registry, settings, digest, logger, signal) {
+async function servedLabels(ctx, registry, settings, digest) {
     try {
-        return (await registry.imageConfig(settings.image.repository, digest, signal)).labels;
+        return (await registry.imageConfig(settings.image.repository, digest, ctx.signal)).labels;
     }
     catch (error) {
-        logger.warning(`Could not read the labels of ${settings.image.name}@${digest}: ${error.message}`);
+        ctx.logger.warning(`Could not read the labels of ${settings.image.name}@${digest}: ${error.message}`);
         return undefined;
     }
 }
