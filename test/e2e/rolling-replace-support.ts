@@ -16,6 +16,8 @@ export const AMI = {
   new: "ami-0a1b2c3d4e5f60002",
   /** Its instances never pass their health checks. */
   bad: "ami-0badbadbadbadbad0",
+  /** An arm64 build, which the group's t3.small cannot run. */
+  arm: "ami-0a1b2c3d4e5f6a4e6",
 } as const;
 export const TARGET_GROUP =
   "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/shop-stage/0a1b2c3d4e5f6071";
@@ -34,6 +36,7 @@ export function world(): WorldFile {
           { id: AMI.old, name: "shop-old", ownerId: "self" },
           { id: AMI.new, name: "shop-new", ownerId: "self" },
           { id: AMI.bad, name: "shop-bad", ownerId: "self", unhealthy: true },
+          { id: AMI.arm, name: "shop-arm64", ownerId: "self", architecture: "arm64" },
         ],
         launchTemplates: [{ name: TEMPLATE, data: { ImageId: AMI.old, InstanceType: "t3.small" } }],
         autoScalingGroups: [

@@ -76,6 +76,17 @@ describe("rolling-replace (rolling)", () => {
     expect(run.post?.summary).toBe("");
   });
 
+  it("refuses an AMI the group's instance type cannot run, naming ami-id, before any change", async () => {
+    const run = await rollout(sim, { "ami-id": AMI.arm, environment: "stage" });
+
+    expect(run.main.outcome).toBe("failure");
+    expect(errors(run)).toContain(`AMI ${AMI.arm} is arm64, and t3.small`);
+    expect(awsMutations(sim)).toEqual([]);
+    expect(sim.world.calls.mutating().filter((c) => c.operation.startsWith("github:"))).toEqual([]);
+    expect(group(sim).versions).toEqual({ [`${TEMPLATE}:1`]: 4 });
+    expect(run.post?.outcome ?? "success").toBe("success");
+  });
+
   it("rolls back a bad AMI, fails naming the version restored, and records the failure", async () => {
     const run = await rollout(sim, {
       "ami-id": AMI.bad,

@@ -11,6 +11,8 @@ declare module "@deploy/core" {
     ImageNotFound: true;
     /** An AMI exists but is not `available`. */
     ImageNotAvailable: true;
+    /** The AMI's architecture is not one the group's instance type runs. */
+    ArchitectureMismatch: true;
     /** A value meant as an AMI id is not one. */
     InvalidImageId: true;
     /** The launch template has no such version. */

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { planRollout } from "../src/rollout/plan.ts";
 import type { RolloutPlan } from "../src/rollout/types.ts";
 import {
+  ARM_AMI,
   BAD_AMI,
   FAILED_AMI,
   MISSING_AMI,
@@ -32,6 +33,7 @@ describe("planRollout", () => {
       "autoscaling:DescribeAutoScalingGroups",
       "autoscaling:DescribeInstanceRefreshes",
       "ec2:DescribeImages",
+      "ec2:DescribeInstanceTypes",
       "ec2:DescribeLaunchTemplateVersions",
     ]);
     expect(plan).toMatchObject<Partial<RolloutPlan>>({
@@ -126,6 +128,19 @@ describe("planRollout's image check", () => {
     const error = await refusal(t, rolloutRequest({ imageId: "resolve:ssm:/shop/ami" }));
     expect(error.what).toBe('"resolve:ssm:/shop/ami" is not an AMI id.');
     expect(t.sim.world.calls.count("ec2:DescribeImages")).toBe(0);
+  });
+
+  it("refuses an AMI the group's instance type cannot run, before any change, for either strategy", async () => {
+    for (const strategy of ["rolling", "blue-green"] as const) {
+      const error = await refusal(t, rolloutRequest({ imageId: ARM_AMI, strategy }));
+      expect(error).toMatchObject({
+        what: `AMI ${ARM_AMI} is arm64, and t3.micro (the instance type of web's launch template) runs x86_64.`,
+        input: "ami-id",
+        code: "ArchitectureMismatch",
+      });
+      expect(error.fix).toMatch(/Bake the release for x86_64/);
+    }
+    expect(t.sim.world.calls.mutating()).toEqual([]);
   });
 
   it("accepts an AMI whose instances will fail: that is for the rollout to find out", async () => {

@@ -19,6 +19,8 @@ export const NEW_AMI = "ami-0000000000000b002";
 export const BAD_AMI = "ami-0000000000000bad3";
 export const FAILED_AMI = "ami-0000000000000f004";
 export const MISSING_AMI = "ami-0000000000000dead";
+/** An arm64 build, which the group's t3.micro cannot run. */
+export const ARM_AMI = "ami-0000000000000a4e6";
 export const OLD_USER_DATA = "#!/bin/sh\necho old\n";
 export const RUN = testRunContext({
   commit: "3f9c2b1a0d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a",
@@ -46,6 +48,7 @@ export function rolloutWorld(options: WorldOptions = {}): WorldFile {
           { id: NEW_AMI, name: "shop-new" },
           { id: BAD_AMI, name: "shop-bad", unhealthy: true },
           { id: FAILED_AMI, name: "shop-failed", state: "failed" },
+          { id: ARM_AMI, name: "shop-arm64", architecture: "arm64" },
         ],
         launchTemplates: [
           {

@@ -2,6 +2,7 @@ import { DeployError } from "@deploy/core";
 import type { AwsClients } from "../clients.ts";
 import { describeGroup } from "../group.ts";
 import { checkImage } from "../images.ts";
+import { checkArchitecture } from "../instance-types.ts";
 import { readTemplateVersion, type TemplateVersion, templateChanges } from "../launch-template.ts";
 import type { TagContext } from "../tags.ts";
 import { planReplacement } from "./batches.ts";
@@ -28,7 +29,15 @@ export async function planRollout(ctx: RolloutContext, request: RolloutRequest):
   if (request.strategy === "rolling" && request.preferences.autoRollback) {
     refuseUnreversible(group.name, template.version, current);
   }
-  await checkImage(clients, request.imageId, ctx);
+  const image = await checkImage(clients, request.imageId, ctx);
+  if (current.instanceType) {
+    await checkArchitecture(
+      clients,
+      image,
+      current.instanceType,
+      `the instance type of ${group.name}'s launch template`,
+    );
+  }
   const runningRefresh = await findRunningRefresh(clients, group.name, ctx.run);
   const replacement = planReplacement(group, request.preferences, {
     strategy: request.strategy,

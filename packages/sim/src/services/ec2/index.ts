@@ -1,5 +1,6 @@
 import type { QueryService } from "../types.ts";
 import { imageOperations } from "./images-api.ts";
+import { instanceTypeOperations } from "./instance-types.ts";
 import { instanceOperations } from "./instances-api.ts";
 import { launchTemplateOperations } from "./launch-templates.ts";
 import { networkOperations } from "./network.ts";
@@ -11,6 +12,7 @@ export const ec2Service: QueryService = {
   xmlns: "http://ec2.amazonaws.com/doc/2016-11-15/",
   operations: {
     ...instanceOperations,
+    ...instanceTypeOperations,
     ...imageOperations,
     ...snapshotOperations,
     ...launchTemplateOperations,
