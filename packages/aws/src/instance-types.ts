@@ -14,8 +14,10 @@ export async function checkArchitecture(
   clients: AwsClients,
   image: { id: string; architecture: string | undefined },
   instanceType: string,
-  launches: string,
+  /** What launches it (`the instance type of web's launch template`), and the input to change. */
+  about: { launches: string; input: "ami-id" | "instance-type" },
 ): Promise<void> {
+  const { launches } = about;
   if (image.architecture === undefined) return;
   let supported: string[];
   try {
@@ -31,8 +33,8 @@ export async function checkArchitecture(
   throw new DeployError({
     what: `AMI ${image.id} is ${image.architecture}, and ${instanceType} (${launches}) runs ${supported.join(" or ") || "no known architecture"}.`,
     why: "Every instance launched from it would fail to start, so the rollout could only fail, instance after instance.",
-    fix: `Bake the release for ${supported.join(" or ") || "the group's architecture"} (bake-ami's base-ami and instance-type), or change the group's instance type to one that runs ${image.architecture}.`,
-    input: "ami-id",
+    fix: `Use an AMI built for ${supported.join(" or ") || "the instance type's architecture"}, or an instance type that runs ${image.architecture} (t4g, m7g and c7g run arm64; t3, m7i and c7i x86_64).`,
+    input: about.input,
     code: "ArchitectureMismatch",
   });
 }

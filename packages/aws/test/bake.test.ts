@@ -140,6 +140,33 @@ describe("a fresh bake", () => {
   });
 });
 
+describe("a bake from a base AMI the builder's instance type cannot run", () => {
+  const ARM_BASE = "ami-0000000000000a4e6";
+  const t = useRolloutSim(() =>
+    bakeWorld({
+      regions: {
+        [REGION]: {
+          images: [{ id: ARM_BASE, name: "al2023-base-arm64", ownerId: "amazon", public: true, architecture: "arm64" }],
+        },
+      },
+    }),
+  );
+
+  it("is refused before a builder is launched, naming instance-type", async () => {
+    const error = await bake(bakeContext(t), bakeRequest({ base: { kind: "id", imageId: ARM_BASE } })).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(DeployError);
+    expect(error).toMatchObject({
+      what: `AMI ${ARM_BASE} is arm64, and t3.small (the builder's instance type) runs x86_64.`,
+      input: "instance-type",
+      code: "ArchitectureMismatch",
+    });
+    expect(t.sim.world.calls.count("ec2:RunInstances")).toBe(0);
+    expect(holdings(t).instances).toEqual([]);
+  });
+});
+
 describe("a bake with copies and shares", () => {
   const t = useRolloutSim(bakeWorld);
   const copies = { copyToRegions: ["us-east-1", "eu-central-1"], shareWithAccounts: ["111111111111"] };

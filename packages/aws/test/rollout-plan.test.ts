@@ -138,7 +138,7 @@ describe("planRollout's image check", () => {
         input: "ami-id",
         code: "ArchitectureMismatch",
       });
-      expect(error.fix).toMatch(/Bake the release for x86_64/);
+      expect(error.fix).toMatch(/Use an AMI built for x86_64, or an instance type that runs arm64/);
     }
     expect(t.sim.world.calls.mutating()).toEqual([]);
   });

@@ -1,6 +1,7 @@
 import { DeployError, hasCode, isDeployError } from "@deploy/core";
 import { bakeKey, bakeSettings, shortBakeKey } from "@deploy/release";
 import type { AwsClients } from "../clients.ts";
+import { checkArchitecture } from "../instance-types.ts";
 import { resourceTags, type Tag, withUserTags } from "../tags.ts";
 import { resolveBaseImage } from "./base-image.ts";
 import { launchBuilder, stopBuilder, terminateBuilder, waitUntilReady } from "./builder.ts";
@@ -144,6 +145,15 @@ async function bakeNew(
   const clients = ctx.aws(request.region);
   const { region } = request;
   phases.enter("launching");
+  await checkArchitecture(
+    clients,
+    { id: what.base.imageId, architecture: what.base.architecture },
+    request.instanceType,
+    {
+      launches: "the builder's instance type",
+      input: "instance-type",
+    },
+  );
   const instanceId = await launchBuilder(clients, {
     imageId: what.base.imageId,
     request,

@@ -31,12 +31,10 @@ export async function planRollout(ctx: RolloutContext, request: RolloutRequest):
   }
   const image = await checkImage(clients, request.imageId, ctx);
   if (current.instanceType) {
-    await checkArchitecture(
-      clients,
-      image,
-      current.instanceType,
-      `the instance type of ${group.name}'s launch template`,
-    );
+    await checkArchitecture(clients, image, current.instanceType, {
+      launches: `the instance type of ${group.name}'s launch template`,
+      input: "ami-id",
+    });
   }
   const runningRefresh = await findRunningRefresh(clients, group.name, ctx.run);
   const replacement = planReplacement(group, request.preferences, {
