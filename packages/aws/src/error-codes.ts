@@ -13,6 +13,8 @@ declare module "@deploy/core" {
     ImageNotAvailable: true;
     /** The AMI's architecture is not one the group's instance type runs. */
     ArchitectureMismatch: true;
+    /** bake-ami's root-volume-size is below the base AMI's root snapshot. */
+    RootVolumeTooSmall: true;
     /** A value meant as an AMI id is not one. */
     InvalidImageId: true;
     /** The launch template has no such version. */

@@ -140,6 +140,26 @@ describe("a fresh bake", () => {
   });
 });
 
+describe("a bake with a root volume smaller than the base AMI's snapshot", () => {
+  const t = useRolloutSim(bakeWorld);
+
+  it("is refused before a builder is launched, naming root-volume-size and the snapshot's size", async () => {
+    const error = await bake(bakeContext(t), bakeRequest({ rootVolumeSizeGiB: 4 })).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      what: `root-volume-size 4 GiB is smaller than the base AMI ${BASE_AMI}'s root snapshot (8 GiB).`,
+      input: "root-volume-size",
+      code: "RootVolumeTooSmall",
+    });
+    expect(t.sim.world.calls.count("ec2:RunInstances")).toBe(0);
+    expect(holdings(t).instances).toEqual([]);
+  });
+
+  it("takes a size equal to the snapshot's", async () => {
+    const { result } = await bakeWith(t, bakeRequest({ rootVolumeSizeGiB: 8 }));
+    expect(result.reused).toBe(false);
+  });
+});
+
 describe("a bake from a base AMI the builder's instance type cannot run", () => {
   const ARM_BASE = "ami-0000000000000a4e6";
   const t = useRolloutSim(() =>

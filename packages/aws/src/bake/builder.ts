@@ -96,9 +96,12 @@ async function rootVolume(
 ): Promise<BlockDeviceMapping[] | undefined> {
   if (request.rootVolumeSizeGiB === undefined && !request.encrypt) return undefined;
   let deviceName: string | undefined;
+  let snapshotGiB: number | undefined;
   try {
     const answer = await clients.ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }));
-    deviceName = answer.Images?.[0]?.RootDeviceName;
+    const image = answer.Images?.[0];
+    deviceName = image?.RootDeviceName;
+    snapshotGiB = image?.BlockDeviceMappings?.find((b) => b.DeviceName === deviceName)?.Ebs?.VolumeSize;
   } catch (error) {
     throw fromAwsError(error, `describe the base AMI ${imageId}`);
   }
@@ -108,6 +111,19 @@ async function rootVolume(
       why: "The root volume's size and encryption are set on the AMI's root device.",
       fix: "Use an EBS-backed base AMI, or leave root-volume-size and encrypt unset.",
       code: "NoRootDevice",
+    });
+  }
+  // A volume made from a snapshot may be as large as the snapshot or larger, never smaller
+  // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_EbsBlockDevice.html, VolumeSize):
+  // refused here, before a builder is launched, rather than by RunInstances.
+  const size = request.rootVolumeSizeGiB;
+  if (size !== undefined && snapshotGiB !== undefined && size < snapshotGiB) {
+    throw new DeployError({
+      what: `root-volume-size ${size} GiB is smaller than the base AMI ${imageId}'s root snapshot (${snapshotGiB} GiB).`,
+      why: "A root volume is made from the base AMI's snapshot, and a volume cannot be smaller than the snapshot it is made from.",
+      fix: `Set root-volume-size to ${snapshotGiB} or more, or leave it unset to get the snapshot's size.`,
+      input: "root-volume-size",
+      code: "RootVolumeTooSmall",
     });
   }
   const kmsKeyId = request.encrypt ? request.kmsKeyIds[request.region] : undefined;
