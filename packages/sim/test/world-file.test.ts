@@ -11,6 +11,7 @@ import {
   SendCommandCommand,
 } from "@aws-sdk/client-ssm";
 import { afterEach, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
 import { World } from "../src/world.ts";
 import {
   checkFaultFile,
@@ -159,6 +160,16 @@ describe("the README's examples", () => {
     expect(seeded.region("eu-west-1").autoscaling.groups.size).toBe(1);
     loadFaultFile(seeded, faults, "README faults");
     expect(seeded.faults.failCommands).toBe(1);
+  });
+
+  it("include an -after fault file in YAML that loads", () => {
+    const readme = readFileSync(fileURLToPath(new URL("../README.md", import.meta.url)), "utf8");
+    const [yaml] = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parseYaml(m[1] as string));
+    expect(checkFaultFile(yaml, "README -after faults").rules?.map((r) => r.kind)).toEqual([
+      "error-after",
+      "drop-after",
+      "late-after",
+    ]);
   });
 });
 
