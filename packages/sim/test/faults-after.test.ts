@@ -74,6 +74,12 @@ describe("an error-after fault", () => {
     ]);
   });
 
+  it("is refused with a 4xx, which would tell the caller the work was not done", () => {
+    expect(() => t.world.faults.add({ operation: "*", kind: "error-after", status: 404 })).toThrow(
+      "an error-after fault answers a 5xx, not 404",
+    );
+  });
+
   it("stops after count calls", async () => {
     t.world.faults.add({ operation: "ec2:RunInstances", kind: "error-after", count: 1 });
     await expect(t.ec2.send(new RunInstancesCommand(RUN))).rejects.toMatchObject({ name: "InternalError" });
