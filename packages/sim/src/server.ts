@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as realDelay } from "node:timers/promises";
+import { type CallRecord, requestParams } from "./calls.ts";
 import type { Service } from "./faults.ts";
 import { AwsError } from "./protocol/errors.ts";
 import { QueryParams } from "./protocol/query.ts";
@@ -56,7 +57,9 @@ async function handle(world: World, req: IncomingMessage, res: ServerResponse): 
   const target = req.headers["x-amz-target"];
   if (typeof target === "string") return json(world, region, target, body, res);
   const params = QueryParams.parse(body);
-  return query(world, region, queryServiceName(service, params), params, res);
+  // Action and Version name the operation, recorded as such; the rest are its parameters.
+  const { Action: _action, Version: _version, ...fields } = Object.fromEntries(new URLSearchParams(body));
+  return query(world, region, queryServiceName(service, params), params, fields, res);
 }
 
 /** Region and service from the SigV4 credential scope: `Credential=AKID/20261126/eu-west-1/ec2/aws4_request`. */
@@ -71,30 +74,82 @@ function queryServiceName(signingName: string, params: QueryParams): "ec2" | "au
   return params.str("Version") === "2011-01-01" ? "autoscaling" : "ec2";
 }
 
+/** One call as `invoke` sees it: what is called, where, with which parameters, answered on which response. */
+interface Call {
+  service: Service;
+  operation: string;
+  region: string;
+  /** The request's parameters as sent (redacted before they are logged). */
+  params: Record<string, unknown> | undefined;
+  res: ServerResponse;
+}
+
 /**
- * Faults first (throttling, 5xx, latency, as configured), then the operation itself,
- * every call recorded. Shared by both protocols so both behave the same.
+ * Thrown once `invoke` has destroyed the connection (a `drop-after` fault): the protocol
+ * handlers write nothing more, there is no one to answer.
  */
-async function invoke<T>(
-  world: World,
-  service: Service,
-  operation: string,
-  regionName: string,
-  run: (ctx: RequestContext) => T,
-): Promise<T> {
+class ConnectionDropped extends Error {}
+
+/**
+ * Faults first (throttling, 5xx, latency, as configured), then the operation itself, then
+ * the faults that act after it (its answer replaced by a 5xx, lost with the connection, or
+ * late), every call recorded. Shared by both protocols and GitHub so all behave the same.
+ */
+async function invoke<T>(world: World, call: Call, run: (ctx: RequestContext) => T): Promise<T> {
+  const { service, operation } = call;
   const now = world.now();
   const fault = world.faults.decide(service, operation);
   if (fault.latencyMs > 0) await realDelay(fault.latencyMs);
-  const record = { operation: `${service}:${operation}`, region: regionName, at: now };
-  try {
-    if (fault.error) throw fault.error;
-    const result = run({ world, region: world.region(regionName), now: world.now(), operation });
-    world.calls.record(record);
-    return result;
-  } catch (error) {
-    world.calls.record({ ...record, error: error instanceof AwsError ? error.code : "InternalError" });
-    throw error;
+  const params = requestParams(service, operation, call.params);
+  const record: CallRecord = {
+    operation: `${service}:${operation}`,
+    region: call.region,
+    at: now,
+    ...(params && { params }),
+    ...(fault.before && { fault: fault.before }),
+  };
+  if (fault.error) {
+    world.calls.record({ ...record, error: fault.error.code });
+    throw fault.error;
   }
+  let outcome: { ok: true; result: T } | { ok: false; error: unknown };
+  try {
+    outcome = { ok: true, result: run({ world, region: world.region(call.region), now: world.now(), operation }) };
+  } catch (error) {
+    outcome = { ok: false, error };
+  }
+  const own = outcome.ok ? {} : { error: outcome.error instanceof AwsError ? outcome.error.code : "InternalError" };
+  const after = fault.after;
+  if (after?.kind === "error-after") {
+    // Whatever the operation answered, the caller gets the server error: the work is done.
+    world.calls.record({ ...record, error: after.error.code, fault: after.kind });
+    throw after.error;
+  }
+  world.calls.record({ ...record, ...own, ...(after && { fault: after.kind }) });
+  if (after?.kind === "drop-after") {
+    // No answer at all, not even an error: the client's socket is reset mid-request.
+    call.res.socket?.destroy();
+    throw new ConnectionDropped("connection dropped by a drop-after fault");
+  }
+  if (after?.kind === "late-after") await realDelay(after.latencyMs);
+  if (!outcome.ok) throw outcome.error;
+  return outcome.result;
+}
+
+/** A request body's JSON, or what was wrong with it. */
+function parseJson(body: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: body ? JSON.parse(body) : undefined };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/** Parameters worth logging: a JSON object's members (a body of another shape is not a request's parameters). */
+function asParams(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 async function query(
@@ -102,6 +157,7 @@ async function query(
   regionName: string,
   serviceName: "ec2" | "autoscaling",
   params: QueryParams,
+  fields: Record<string, string>,
   res: ServerResponse,
 ): Promise<void> {
   const service = QUERY_SERVICES[serviceName] as QueryService;
@@ -114,7 +170,8 @@ async function query(
   const item = service.protocol === "ec2" ? "item" : "member";
   try {
     const handler = service.operations[operation];
-    const result = await invoke(world, serviceName, operation, regionName, (ctx) => {
+    const call = { service: serviceName, operation, region: regionName, params: fields, res };
+    const result = await invoke(world, call, (ctx) => {
       if (!handler) throw new AwsError("InvalidAction", `The action ${operation} is not valid for this web service.`);
       return handler(params, ctx);
     });
@@ -131,6 +188,7 @@ async function query(
       );
     }
   } catch (error) {
+    if (error instanceof ConnectionDropped) return;
     const e = asAwsError(error);
     const fields = toXml({ Code: e.code, Message: e.message }, item);
     if (service.protocol === "ec2") {
@@ -161,20 +219,18 @@ async function json(
     res.writeHead(status, { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": requestId });
     res.end(JSON.stringify(payload ?? {}));
   };
+  const input = parseJson(body);
+  const params = input.ok ? asParams(input.value) : undefined;
   try {
-    const result = await invoke(world, "ssm", operation, regionName, (ctx) => {
+    const result = await invoke(world, { service: "ssm", operation, region: regionName, params, res }, (ctx) => {
       const handler = service?.operations[operation];
       if (!handler) throw new AwsError("UnknownOperationException", `Unknown operation ${target}`);
-      let input: unknown;
-      try {
-        input = body ? JSON.parse(body) : {};
-      } catch {
-        throw new AwsError("SerializationException", "Request body is not valid JSON");
-      }
-      return handler(input, ctx);
+      if (!input.ok) throw new AwsError("SerializationException", "Request body is not valid JSON");
+      return handler(input.value ?? {}, ctx);
     });
     send(200, result);
   } catch (error) {
+    if (error instanceof ConnectionDropped) return;
     const e = asAwsError(error);
     send(e.status, { __type: e.code, message: e.message });
   }
@@ -184,21 +240,21 @@ async function github(world: World, req: IncomingMessage, url: URL, body: string
   const method = req.method ?? "GET";
   const path = url.pathname.slice("/github".length) || "/";
   const operation = githubOperation(method, path);
-  let parsed: unknown;
-  try {
-    parsed = body ? JSON.parse(body) : undefined;
-  } catch {
+  const parsed = parseJson(body);
+  if (!parsed.ok) {
     res.writeHead(400, { "content-type": "application/json" });
     res.end(JSON.stringify({ message: "Problems parsing JSON" }));
     return;
   }
+  // Only the body is logged: the token is in the Authorization header, which is not.
+  const call = { service: "github" as const, operation, region: "global", params: asParams(parsed.value), res };
   try {
-    const response = await invoke(world, "github", operation, "global", (ctx) =>
+    const response = await invoke(world, call, (ctx) =>
       handleGithub({
         method,
         path,
         query: url.searchParams,
-        body: parsed,
+        body: parsed.value,
         world,
         now: ctx.now,
         baseUrl: `http://${req.headers.host ?? "127.0.0.1"}/github`,
@@ -207,6 +263,7 @@ async function github(world: World, req: IncomingMessage, url: URL, body: string
     res.writeHead(response.status, { "content-type": "application/json; charset=utf-8", ...response.headers });
     res.end(response.body === undefined ? "" : JSON.stringify(response.body));
   } catch (error) {
+    if (error instanceof ConnectionDropped) return;
     const e = asAwsError(error);
     res.writeHead(e.status, { "content-type": "application/json; charset=utf-8" });
     res.end(JSON.stringify({ message: e.message }));

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { extname } from "node:path";
 import { parse as parseYaml } from "yaml";
-import type { FaultFile } from "./faults.ts";
+import { FAULT_KINDS, type FaultFile, type FaultRule, LATENCY_KINDS, STATUS_KINDS } from "./faults.ts";
 import { type AutoScalingSection, seedAutoScaling } from "./services/autoscaling/seed.ts";
 import { type Ec2Seed, seedEc2 } from "./services/ec2/seed.ts";
 import { CHECK_RUN_CONCLUSIONS, CHECK_RUN_STATUSES } from "./services/github/check-runs.ts";
@@ -214,10 +214,17 @@ export function checkFaultFile(value: unknown, source = "fault file"): FaultFile
         "*, or service:Operation with service ec2, autoscaling, ssm or github",
       ],
     });
-    v.string(rule, "kind", at, { required: true, oneOf: ["throttle", "error", "latency"] });
+    v.string(rule, "kind", at, { required: true, oneOf: FAULT_KINDS });
     v.number(rule, "rate", at, { min: 0, max: 1 });
     v.number(rule, "count", at, { min: 0, integer: true });
-    v.number(rule, "status", at, { min: 400, max: 599, integer: true });
+    // A key another kind would take is a mistake (a status on a latency rule does nothing), so it is refused.
+    const kind = rule.kind as FaultRule["kind"];
+    if (rule.status !== undefined && !STATUS_KINDS.includes(kind))
+      throw v.error(`${at}.status`, `applies only to kinds ${STATUS_KINDS.join(", ")}, not ${kind}`);
+    if (rule.latencyMs !== undefined && !LATENCY_KINDS.includes(kind))
+      throw v.error(`${at}.latencyMs`, `applies only to kinds ${LATENCY_KINDS.join(", ")}, not ${kind}`);
+    // After doing the work AWS can only fail as a server fails: a 4xx would say it was not done.
+    v.number(rule, "status", at, { min: kind === "error-after" ? 500 : 400, max: 599, integer: true });
     v.number(rule, "latencyMs", at, { min: 0 });
   });
   return file as FaultFile;

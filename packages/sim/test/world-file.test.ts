@@ -11,6 +11,7 @@ import {
   SendCommandCommand,
 } from "@aws-sdk/client-ssm";
 import { afterEach, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
 import { World } from "../src/world.ts";
 import {
   checkFaultFile,
@@ -160,6 +161,16 @@ describe("the README's examples", () => {
     loadFaultFile(seeded, faults, "README faults");
     expect(seeded.faults.failCommands).toBe(1);
   });
+
+  it("include an -after fault file in YAML that loads", () => {
+    const readme = readFileSync(fileURLToPath(new URL("../README.md", import.meta.url)), "utf8");
+    const [yaml] = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parseYaml(m[1] as string));
+    expect(checkFaultFile(yaml, "README -after faults").rules?.map((r) => r.kind)).toEqual([
+      "error-after",
+      "drop-after",
+      "late-after",
+    ]);
+  });
 });
 
 describe("checking a world file", () => {
@@ -287,7 +298,16 @@ describe("loading a world file into an existing world", () => {
 describe("checking a fault file", () => {
   it("names what is wrong", () => {
     expect(errorOf(() => checkFaultFile({ rules: [{ operation: "ec2:RunInstances", kind: "explode" }] }))).toBe(
-      "fault file: rules[0].kind must be one of throttle, error, latency, not explode",
+      "fault file: rules[0].kind must be one of throttle, error, latency, error-after, drop-after, late-after, not explode",
+    );
+    expect(errorOf(() => checkFaultFile({ rules: [{ operation: "*", kind: "error-after", status: 409 }] }))).toBe(
+      "fault file: rules[0].status must be a whole number at least 500 and at most 599, not 409",
+    );
+    expect(errorOf(() => checkFaultFile({ rules: [{ operation: "*", kind: "drop-after", latencyMs: 5 }] }))).toBe(
+      "fault file: rules[0].latencyMs applies only to kinds latency, late-after, not drop-after",
+    );
+    expect(errorOf(() => checkFaultFile({ rules: [{ operation: "*", kind: "late-after", status: 500 }] }))).toBe(
+      "fault file: rules[0].status applies only to kinds error, error-after, not late-after",
     );
     expect(errorOf(() => checkFaultFile({ rules: [{ operation: "s3:GetObject", kind: "throttle" }] }))).toContain(
       "rules[0].operation must be *, or service:Operation",
