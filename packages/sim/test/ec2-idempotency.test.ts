@@ -1,3 +1,5 @@
+import { execFile, spawnSync } from "node:child_process";
+import { promisify } from "node:util";
 import {
   CopyImageCommand,
   type CopyImageCommandInput,
@@ -279,5 +281,37 @@ describe("CopyImage with a client token", () => {
       name: "InvalidParameterValue",
     });
     expect(images()).toBe(before + 2);
+  });
+});
+
+/** botocore, when installed: a second client, with its own serializer and error parser. */
+const hasBoto3 = spawnSync("python3", ["-c", "import boto3"], { stdio: "ignore" }).status === 0;
+
+const BOTO3_SCRIPT = `
+import json, sys, boto3, botocore.exceptions
+ec2 = boto3.client("ec2", endpoint_url=sys.argv[1], region_name=sys.argv[2],
+                   aws_access_key_id="AKIDSIM", aws_secret_access_key="sim")
+args = dict(ImageId=sys.argv[3], InstanceType="t3.micro", MinCount=1, MaxCount=1, ClientToken="boto-1")
+first = ec2.run_instances(**args)
+again = ec2.run_instances(**args)
+try:
+    ec2.run_instances(**{**args, "InstanceType": "t3.small"})
+    error = None
+except botocore.exceptions.ClientError as e:
+    error = {"code": e.response["Error"]["Code"], "status": e.response["ResponseMetadata"]["HTTPStatusCode"]}
+print(json.dumps({"first": first["ReservationId"], "again": again["ReservationId"], "error": error}))
+`;
+
+describe.skipIf(!hasBoto3)("client tokens through boto3", () => {
+  it("replays RunInstances and refuses other parameters, as botocore parses them", async () => {
+    // Asynchronously: the simulator answers from this process.
+    const out = await promisify(execFile)("python3", ["-c", BOTO3_SCRIPT, t.server.url, REGION, BASE_IMAGE], {
+      env: { PATH: process.env.PATH ?? "", AWS_EC2_METADATA_DISABLED: "true", AWS_MAX_ATTEMPTS: "1" },
+      timeout: 30_000,
+    });
+    const answer = JSON.parse(out.stdout);
+    expect(answer.again).toBe(answer.first);
+    expect(answer.error).toEqual({ code: "IdempotentParameterMismatch", status: 400 });
+    expect(region().ec2.instances.size).toBe(1);
   });
 });
