@@ -7,6 +7,7 @@ import { type AutoScalingState, emptyAutoScalingState } from "./services/autosca
 import { ec2RegionDefaults } from "./services/ec2/defaults.ts";
 import { type Ec2State, emptyEc2State } from "./services/ec2/state.ts";
 import { emptyGithubState, type GithubState } from "./services/github/state.ts";
+import { IdempotencyStore } from "./services/idempotency.ts";
 import { ssmRegionDefaults } from "./services/ssm/defaults.ts";
 import { emptySsmState, type SsmState } from "./services/ssm/state.ts";
 
@@ -59,6 +60,8 @@ export interface RegionState {
   ec2: Ec2State;
   autoscaling: AutoScalingState;
   ssm: SsmState;
+  /** Client tokens used in the region, by operation (idempotency is regional on AWS). */
+  idempotency: IdempotencyStore;
 }
 
 /** Everything the simulator knows: per-region service state, GitHub, time, faults and calls. */
@@ -95,7 +98,13 @@ export class World {
   region(name: string): RegionState {
     let state = this.regionStates.get(name);
     if (!state) {
-      state = { name, ec2: emptyEc2State(), autoscaling: emptyAutoScalingState(), ssm: emptySsmState() };
+      state = {
+        name,
+        ec2: emptyEc2State(),
+        autoscaling: emptyAutoScalingState(),
+        ssm: emptySsmState(),
+        idempotency: new IdempotencyStore(),
+      };
       this.regionStates.set(name, state);
       ec2RegionDefaults(this, state);
       ssmRegionDefaults(this, state);

@@ -1,6 +1,7 @@
 import { AwsError } from "../../protocol/errors.ts";
 import type { QueryParams } from "../../protocol/query.ts";
 import type { RegionState } from "../../world.ts";
+import { withClientToken } from "../idempotency.ts";
 import type { RequestContext } from "../types.ts";
 import { applyFilters, readFilters } from "./filters.ts";
 import { wellFormed } from "./ids.ts";
@@ -57,8 +58,28 @@ function createImage(params: QueryParams, { world, region, now }: RequestContext
   return { imageId: image.id };
 }
 
+/**
+ * The longest CopyImage ClientToken. Its API reference gives no limit of its own, the
+ * idempotency page (https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html)
+ * says 64 ASCII characters for every client token; the SDKs' model allows 128. The stricter
+ * documented limit wins.
+ */
+const COPY_IMAGE_TOKEN_LENGTH = 64;
+
+/**
+ * CopyImage under its client token: a retry answers the same image id and copies nothing
+ * (the page lists CopyImage among the operations idempotent with a client token); the
+ * destination is the region signed for, so the store of that region remembers it.
+ */
+function copyImage(params: QueryParams, ctx: RequestContext): Record<string, unknown> {
+  return withClientToken(params, ctx, { maxLength: COPY_IMAGE_TOKEN_LENGTH }, () => {
+    const result = copy(params, ctx);
+    return { result, replay: () => result };
+  });
+}
+
 /** The destination is the region the request is signed for; the source names its own region. */
-function copyImage(params: QueryParams, { world, region, now }: RequestContext): Record<string, unknown> {
+function copy(params: QueryParams, { world, region, now }: RequestContext): Record<string, unknown> {
   const sourceRegionName = params.requiredStr("SourceRegion");
   if (!REGION_NAME.test(sourceRegionName)) {
     throw new AwsError("InvalidRegion", `Invalid region: ${sourceRegionName}`);

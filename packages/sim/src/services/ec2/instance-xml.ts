@@ -32,6 +32,7 @@ export function instanceXml(region: RegionState, instance: Instance): Record<str
     hypervisor: "xen",
     tagSet: tagSet(instance.tags),
     iamInstanceProfile: instance.iamInstanceProfile ? { arn: instance.iamInstanceProfile } : undefined,
+    clientToken: instance.clientToken,
     ebsOptimized: false,
     enaSupport: true,
     metadataOptions: { state: "applied", httpTokens: instance.metadataHttpTokens, httpEndpoint: "enabled" },

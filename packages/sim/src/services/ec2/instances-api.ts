@@ -1,6 +1,7 @@
 import { AwsError } from "../../protocol/errors.ts";
 import type { QueryParams } from "../../protocol/query.ts";
 import type { RegionState, World } from "../../world.ts";
+import { withClientToken } from "../idempotency.ts";
 import type { RequestContext } from "../types.ts";
 import { applyFilters, readFilters } from "./filters.ts";
 import { stableId, wellFormed } from "./ids.ts";
@@ -19,11 +20,56 @@ import { mergeTags, tagSpecifications } from "./tags.ts";
 const RUN_INSTANCES_TAG_TYPES = ["instance", "volume", "network-interface", "spot-instances-request"];
 const USER_SHUTDOWN = "Client.UserInitiatedShutdown: User initiated shutdown";
 
+/** The longest RunInstances ClientToken (the API reference and the idempotency page both say 64). */
+const RUN_INSTANCES_TOKEN_LENGTH = 64;
+
 /**
- * RunInstances: explicit parameters over the launch template's (tags are merged, the
- * request's winning on the same key). Capacity never runs out, so MaxCount instances start.
+ * RunInstances under its client token. Idempotency is zonal when the request names an
+ * Availability Zone (`Placement.AvailabilityZone`) or implies one (`SubnetId`), regional
+ * otherwise (https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html#run-instances-idempotency);
+ * a zone given only by the launch template is not mentioned there, so it counts as regional.
+ * A retry answers the same reservation and instances in their current state, terminated
+ * ones included: the older API reference page
+ * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Run_Instance_Idempotency.html)
+ * said the same response comes back with only the instances' state differing, and that a
+ * token stays valid at least 24 hours after the instance's termination. Neither page says
+ * whether other members (tags added since) are updated: they are rendered as they are now.
  */
-function runInstances(params: QueryParams, { world, region, now }: RequestContext): Record<string, unknown> {
+function runInstances(params: QueryParams, ctx: RequestContext): Record<string, unknown> {
+  const { world, region } = ctx;
+  const zone = params.str("Placement.AvailabilityZone");
+  const subnetId = params.str("SubnetId");
+  const scope =
+    zone ?? (subnetId === undefined ? undefined : (region.ec2.subnets.get(subnetId)?.availabilityZone ?? subnetId));
+  return withClientToken(
+    params,
+    ctx,
+    { maxLength: RUN_INSTANCES_TOKEN_LENGTH, scope, ignore: ["Placement.AvailabilityZone"] },
+    () => {
+      const result = launch(params, ctx);
+      const ids = result.instances.map((i) => i.id);
+      return {
+        result: reservationXml(world, region, result.reservationId, result.instances),
+        replay: () =>
+          reservationXml(
+            world,
+            region,
+            result.reservationId,
+            ids.flatMap((id) => region.ec2.instances.get(id) ?? []),
+          ),
+      };
+    },
+  );
+}
+
+/**
+ * Explicit parameters over the launch template's (tags are merged, the request's winning
+ * on the same key). Capacity never runs out, so MaxCount instances start.
+ */
+function launch(
+  params: QueryParams,
+  { world, region, now }: RequestContext,
+): { reservationId: string; instances: Instance[] } {
   const minCount = requiredCount(params, "MinCount");
   const maxCount = requiredCount(params, "MaxCount");
   if (maxCount < minCount) {
@@ -55,12 +101,14 @@ function runInstances(params: QueryParams, { world, region, now }: RequestContex
   if (spec.subnetId !== undefined) findSubnet(region, spec.subnetId);
 
   const reservationId = world.newId("r");
+  const clientToken = params.str("ClientToken") || undefined;
   const instances = Array.from({ length: maxCount }, () => {
     const instance = launchInstance(world, region, spec, now);
     instance.reservationId = reservationId;
+    if (clientToken !== undefined) instance.clientToken = clientToken;
     return instance;
   });
-  return reservationXml(world, region, reservationId, instances);
+  return { reservationId, instances };
 }
 
 function requiredCount(params: QueryParams, name: string): number {

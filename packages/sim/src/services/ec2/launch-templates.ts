@@ -1,6 +1,7 @@
 import { AwsError } from "../../protocol/errors.ts";
 import type { QueryParams } from "../../protocol/query.ts";
 import type { RegionState, World } from "../../world.ts";
+import { withClientToken } from "../idempotency.ts";
 import type { RequestContext } from "../types.ts";
 import { applyFilters, readFilters } from "./filters.ts";
 import { notFound, wellFormed } from "./ids.ts";
@@ -170,31 +171,53 @@ function versionXml(world: World, template: LaunchTemplate, version: LaunchTempl
   };
 }
 
-function createLaunchTemplateOp(params: QueryParams, { world, region, now }: RequestContext): Record<string, unknown> {
-  const name = params.requiredStr("LaunchTemplateName");
-  const data = requiredData(params);
-  const tags = tagSpecifications(params, ["launch-template"]).get("launch-template");
-  const description = params.str("VersionDescription");
-  const template = createLaunchTemplate(
-    world,
-    region,
-    { name, data, ...(description !== undefined && { description }), ...(tags && { tags }) },
-    now,
-  );
-  return { launchTemplate: templateXml(world, template) };
+/**
+ * The longest ClientToken of CreateLaunchTemplate, CreateLaunchTemplateVersion and
+ * ModifyLaunchTemplate: their API reference pages say 128 ASCII characters (e.g.
+ * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateLaunchTemplateVersion.html),
+ * where the general idempotency page says 64.
+ */
+const TEMPLATE_TOKEN_LENGTH = 128;
+
+/**
+ * A retry with the same client token answers the template as it is now (its latest and
+ * default versions may have moved since): the idempotency page allows a retry's result to
+ * carry updated information (https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html).
+ */
+function createLaunchTemplateOp(params: QueryParams, ctx: RequestContext): Record<string, unknown> {
+  const { world, region, now } = ctx;
+  return withClientToken(params, ctx, { maxLength: TEMPLATE_TOKEN_LENGTH }, () => {
+    const name = params.requiredStr("LaunchTemplateName");
+    const data = requiredData(params);
+    const tags = tagSpecifications(params, ["launch-template"]).get("launch-template");
+    const description = params.str("VersionDescription");
+    const template = createLaunchTemplate(
+      world,
+      region,
+      { name, data, ...(description !== undefined && { description }), ...(tags && { tags }) },
+      now,
+    );
+    const answer = () => ({ launchTemplate: templateXml(world, template) });
+    return { result: answer(), replay: answer };
+  });
 }
 
-/** The new version starts from `SourceVersion`'s data, if named, with the given members replacing its own. */
-function createLaunchTemplateVersion(
-  params: QueryParams,
-  { world, region, now }: RequestContext,
-): Record<string, unknown> {
-  const template = findLaunchTemplate(region, refFrom(params));
-  const data = requiredData(params);
-  const sourceVersion = params.str("SourceVersion");
-  const base = sourceVersion === undefined ? {} : templateVersion(template, sourceVersion).data;
-  const version = addLaunchTemplateVersion(template, { ...base, ...data }, params.str("VersionDescription"), now);
-  return { launchTemplateVersion: versionXml(world, template, version) };
+/**
+ * The new version starts from `SourceVersion`'s data, if named, with the given members
+ * replacing its own. A retry with the same client token answers the version it made (whether
+ * it is the default now), and adds none.
+ */
+function createLaunchTemplateVersion(params: QueryParams, ctx: RequestContext): Record<string, unknown> {
+  const { world, region, now } = ctx;
+  return withClientToken(params, ctx, { maxLength: TEMPLATE_TOKEN_LENGTH }, () => {
+    const template = findLaunchTemplate(region, refFrom(params));
+    const data = requiredData(params);
+    const sourceVersion = params.str("SourceVersion");
+    const base = sourceVersion === undefined ? {} : templateVersion(template, sourceVersion).data;
+    const version = addLaunchTemplateVersion(template, { ...base, ...data }, params.str("VersionDescription"), now);
+    const answer = () => ({ launchTemplateVersion: versionXml(world, template, version) });
+    return { result: answer(), replay: answer };
+  });
 }
 
 function describeLaunchTemplates(params: QueryParams, { world, region }: RequestContext): Record<string, unknown> {
@@ -259,11 +282,19 @@ function describeLaunchTemplateVersions(
   };
 }
 
-function modifyLaunchTemplate(params: QueryParams, { world, region }: RequestContext): Record<string, unknown> {
-  const template = findLaunchTemplate(region, refFrom(params));
-  const defaultVersion = params.str("SetDefaultVersion");
-  if (defaultVersion !== undefined) template.defaultVersion = templateVersion(template, defaultVersion).versionNumber;
-  return { launchTemplate: templateXml(world, template) };
+/**
+ * A retry with the same client token changes nothing again (a default set since by another
+ * request stays) and answers the template as it is now.
+ */
+function modifyLaunchTemplate(params: QueryParams, ctx: RequestContext): Record<string, unknown> {
+  const { world, region } = ctx;
+  return withClientToken(params, ctx, { maxLength: TEMPLATE_TOKEN_LENGTH }, () => {
+    const template = findLaunchTemplate(region, refFrom(params));
+    const defaultVersion = params.str("SetDefaultVersion");
+    if (defaultVersion !== undefined) template.defaultVersion = templateVersion(template, defaultVersion).versionNumber;
+    const answer = () => ({ launchTemplate: templateXml(world, template) });
+    return { result: answer(), replay: answer };
+  });
 }
 
 export const launchTemplateOperations = {

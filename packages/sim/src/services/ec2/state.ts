@@ -33,6 +33,8 @@ export interface Instance {
   autoScalingGroup?: string;
   /** The RunInstances call that launched it; instances launched together share it. */
   reservationId?: string;
+  /** The ClientToken of the RunInstances call that launched it, which DescribeInstances shows. */
+  clientToken?: string;
 }
 
 export type ImageState = "pending" | "available" | "failed" | "deregistered";
