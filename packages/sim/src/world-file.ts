@@ -57,12 +57,15 @@ export function checkWorldFile(value: unknown, source = "world file"): WorldFile
       const region = v.object(section, path, REGION_KEYS);
       v.list(region, "parameters", path).forEach((p, i) => {
         const at = `${path}.parameters[${i}]`;
-        const parameter = v.object(p, at, ["name", "value", "type", "dataType", "description"]);
+        const parameter = v.object(p, at, ["name", "value", "type", "dataType", "description", "labels"]);
         v.string(parameter, "name", at, { required: true });
         v.string(parameter, "value", at, { required: true });
         v.string(parameter, "type", at, { oneOf: ["String", "StringList", "SecureString"] });
         v.string(parameter, "dataType", at, { oneOf: ["text", "aws:ec2:image"] });
         v.string(parameter, "description", at);
+        v.list(parameter, "labels", at).forEach((label, j) => {
+          if (typeof label !== "string") throw v.error(`${at}.labels[${j}]`, "must be a string");
+        });
       });
     }
   }
