@@ -6,6 +6,7 @@ import type { Service } from "./faults.ts";
 import { AwsError } from "./protocol/errors.ts";
 import { QueryParams } from "./protocol/query.ts";
 import { toXml } from "./protocol/xml.ts";
+import { isAwsRegion } from "./regions.ts";
 import { autoScalingService } from "./services/autoscaling/index.ts";
 import { ec2Service } from "./services/ec2/index.ts";
 import { githubOperation, handleGithub } from "./services/github/index.ts";
@@ -53,6 +54,9 @@ async function handle(world: World, req: IncomingMessage, res: ServerResponse): 
   if (url.pathname === "/github" || url.pathname.startsWith("/github/")) return github(world, req, url, body, res);
 
   const { region, service } = credentialScope(req.headers.authorization);
+  // AWS has no endpoint for a region that does not exist (<service>.<region>.amazonaws.com does
+  // not resolve), so no answer comes: the connection is dropped unanswered and unrecorded.
+  if (!isAwsRegion(region)) return void req.socket.destroy();
   const target = req.headers["x-amz-target"];
   if (typeof target === "string") return json(world, region, target, body, res);
   const params = QueryParams.parse(body);
@@ -88,7 +92,16 @@ async function invoke<T>(
   const record = { operation: `${service}:${operation}`, region: regionName, at: now };
   try {
     if (fault.error) throw fault.error;
-    const result = run({ world, region: world.region(regionName), now: world.now(), operation });
+    // Read when a handler asks: GitHub's calls ("global") have no AWS region to make.
+    const ctx: RequestContext = {
+      world,
+      get region() {
+        return world.region(regionName);
+      },
+      now: world.now(),
+      operation,
+    };
+    const result = run(ctx);
     world.calls.record(record);
     return result;
   } catch (error) {

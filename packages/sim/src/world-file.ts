@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { extname } from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { FaultFile } from "./faults.ts";
+import { isAwsRegion, NOT_A_REGION } from "./regions.ts";
 import { type AutoScalingSection, seedAutoScaling } from "./services/autoscaling/seed.ts";
 import { type Ec2Seed, seedEc2 } from "./services/ec2/seed.ts";
 import { CHECK_RUN_CONCLUSIONS, CHECK_RUN_STATUSES } from "./services/github/check-runs.ts";
@@ -30,7 +31,6 @@ export type RegionSection = Ec2Seed & AutoScalingSection & { parameters?: Parame
 const TOP_KEYS = ["description", "accountId", "timings", "commands", "regions", "github"];
 const EC2_KEYS = ["subnets", "securityGroups", "images", "launchTemplates"] as const;
 const REGION_KEYS = [...EC2_KEYS, "autoScalingGroups", "parameters"];
-const REGION_NAME = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
 const SHA = /^[0-9a-f]{40}$/i;
 const DEPLOYMENT_STATES = ["error", "failure", "inactive", "in_progress", "queued", "pending", "success"];
 
@@ -53,7 +53,7 @@ export function checkWorldFile(value: unknown, source = "world file"): WorldFile
   if (file.regions !== undefined) {
     for (const [name, section] of Object.entries(v.object(file.regions, "regions"))) {
       const path = `regions.${name}`;
-      if (!REGION_NAME.test(name)) throw v.error(path, "is not a region name such as eu-west-1");
+      if (!isAwsRegion(name)) throw v.error(path, NOT_A_REGION);
       const region = v.object(section, path, REGION_KEYS);
       v.list(region, "parameters", path).forEach((p, i) => {
         const at = `${path}.parameters[${i}]`;
