@@ -25,7 +25,7 @@ declare module "@deploy/core" {
     BaseImageNotFound: true;
     /** The base AMI exists but is not `available`. */
     BaseImageNotAvailable: true;
-    /** The SSM parameter naming the base AMI does not exist. */
+    /** The SSM parameter naming the base AMI does not exist, or has no such version or label. */
     ParameterNotFound: true;
     /** The SSM parameter naming the base AMI does not hold an AMI id. */
     InvalidBaseImage: true;

@@ -33,6 +33,9 @@ function world(images: Images = []): WorldFile {
           { name: "/shop/base-ami-name", value: "shop-base-1" },
           { name: "/shop/secret-base", value: "do-not-print-me", type: "SecureString" },
           { name: "/shop/gone-ami", value: MISSING_AMI },
+          // Two versions: the base image before (1, labelled "previous") and after (2) a patch.
+          { name: "/shop/versioned-ami", value: SELF_AMI, labels: ["previous"] },
+          { name: "/shop/versioned-ami", value: "name:al2023-ami-2023.6.20261101.0-kernel-6.1-x86_64" },
         ],
       },
     },
@@ -134,6 +137,25 @@ describe("resolveBaseImage by SSM parameter", () => {
     const secret = await failure(t, "ssm:/shop/secret-base");
     expect(secret.why).toContain("It is a SecureString.");
     expect(secret.message).not.toContain("do-not-print-me");
+  });
+
+  it("resolves a version or a label of a parameter, not its latest value", async () => {
+    expect(await resolve(t, "ssm:/shop/versioned-ami:1")).toMatchObject({
+      imageId: SELF_AMI,
+      source: "ssm:/shop/versioned-ami:1",
+    });
+    expect(await resolve(t, "ssm:/shop/versioned-ami:previous")).toMatchObject({ imageId: SELF_AMI });
+    expect(await resolve(t, "ssm:/shop/versioned-ami")).toMatchObject({ name: CURRENT_AL2023 });
+  });
+
+  it("fails clearly for a version or a label the parameter does not have, naming both", async () => {
+    const version = await failure(t, "ssm:/shop/versioned-ami:7");
+    expect(version.code).toBe("ParameterNotFound");
+    expect(version.serviceCode).toBe("ParameterVersionNotFound");
+    expect(version.what).toBe(`The SSM parameter /shop/versioned-ami has no version 7 in ${REGION}.`);
+    const label = await failure(t, "ssm:/shop/versioned-ami:stable");
+    expect(label.code).toBe("ParameterNotFound");
+    expect(label.what).toBe(`The SSM parameter /shop/versioned-ami has no version labelled stable in ${REGION}.`);
   });
 
   it("fails for an AMI id that does not exist, naming the parameter it came from", async () => {

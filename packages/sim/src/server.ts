@@ -7,6 +7,7 @@ import type { Service } from "./faults.ts";
 import { AwsError } from "./protocol/errors.ts";
 import { QueryParams } from "./protocol/query.ts";
 import { toXml } from "./protocol/xml.ts";
+import { isAwsRegion } from "./regions.ts";
 import { autoScalingService } from "./services/autoscaling/index.ts";
 import { ec2Service } from "./services/ec2/index.ts";
 import { githubOperation, handleGithub } from "./services/github/index.ts";
@@ -54,6 +55,9 @@ async function handle(world: World, req: IncomingMessage, res: ServerResponse): 
   if (url.pathname === "/github" || url.pathname.startsWith("/github/")) return github(world, req, url, body, res);
 
   const { region, service } = credentialScope(req.headers.authorization);
+  // AWS has no endpoint for a region that does not exist (<service>.<region>.amazonaws.com does
+  // not resolve), so no answer comes: the connection is dropped unanswered and unrecorded.
+  if (!isAwsRegion(region)) return void req.socket.destroy();
   const target = req.headers["x-amz-target"];
   if (typeof target === "string") return json(world, region, target, body, res);
   const params = QueryParams.parse(body);
@@ -114,7 +118,16 @@ async function invoke<T>(world: World, call: Call, run: (ctx: RequestContext) =>
   }
   let outcome: { ok: true; result: T } | { ok: false; error: unknown };
   try {
-    outcome = { ok: true, result: run({ world, region: world.region(call.region), now: world.now(), operation }) };
+    // The region is read when a handler asks: GitHub's calls ("global") have no AWS region to make.
+    const ctx: RequestContext = {
+      world,
+      get region() {
+        return world.region(call.region);
+      },
+      now: world.now(),
+      operation,
+    };
+    outcome = { ok: true, result: run(ctx) };
   } catch (error) {
     outcome = { ok: false, error };
   }

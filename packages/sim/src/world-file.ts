@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { extname } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { FAULT_KINDS, type FaultFile, type FaultRule, LATENCY_KINDS, STATUS_KINDS } from "./faults.ts";
+import { isAwsRegion, NOT_A_REGION } from "./regions.ts";
 import { type AutoScalingSection, seedAutoScaling } from "./services/autoscaling/seed.ts";
 import { type Ec2Seed, seedEc2 } from "./services/ec2/seed.ts";
 import { CHECK_RUN_CONCLUSIONS, CHECK_RUN_STATUSES } from "./services/github/check-runs.ts";
@@ -30,7 +31,6 @@ export type RegionSection = Ec2Seed & AutoScalingSection & { parameters?: Parame
 const TOP_KEYS = ["description", "accountId", "timings", "commands", "regions", "github"];
 const EC2_KEYS = ["subnets", "securityGroups", "images", "launchTemplates"] as const;
 const REGION_KEYS = [...EC2_KEYS, "autoScalingGroups", "parameters"];
-const REGION_NAME = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
 const SHA = /^[0-9a-f]{40}$/i;
 const DEPLOYMENT_STATES = ["error", "failure", "inactive", "in_progress", "queued", "pending", "success"];
 
@@ -53,16 +53,19 @@ export function checkWorldFile(value: unknown, source = "world file"): WorldFile
   if (file.regions !== undefined) {
     for (const [name, section] of Object.entries(v.object(file.regions, "regions"))) {
       const path = `regions.${name}`;
-      if (!REGION_NAME.test(name)) throw v.error(path, "is not a region name such as eu-west-1");
+      if (!isAwsRegion(name)) throw v.error(path, NOT_A_REGION);
       const region = v.object(section, path, REGION_KEYS);
       v.list(region, "parameters", path).forEach((p, i) => {
         const at = `${path}.parameters[${i}]`;
-        const parameter = v.object(p, at, ["name", "value", "type", "dataType", "description"]);
+        const parameter = v.object(p, at, ["name", "value", "type", "dataType", "description", "labels"]);
         v.string(parameter, "name", at, { required: true });
         v.string(parameter, "value", at, { required: true });
         v.string(parameter, "type", at, { oneOf: ["String", "StringList", "SecureString"] });
         v.string(parameter, "dataType", at, { oneOf: ["text", "aws:ec2:image"] });
         v.string(parameter, "description", at);
+        v.list(parameter, "labels", at).forEach((label, j) => {
+          if (typeof label !== "string") throw v.error(`${at}.labels[${j}]`, "must be a string");
+        });
       });
     }
   }

@@ -2,6 +2,7 @@ import { seededRandom } from "@deploy/core/testing";
 import { CallLog } from "./calls.ts";
 import { type SimClock, virtualClock } from "./clock.ts";
 import { Faults } from "./faults.ts";
+import { isAwsRegion, NOT_A_REGION } from "./regions.ts";
 import { Scheduler } from "./scheduler.ts";
 import { type AutoScalingState, emptyAutoScalingState } from "./services/autoscaling/state.ts";
 import { ec2RegionDefaults } from "./services/ec2/defaults.ts";
@@ -94,10 +95,14 @@ export class World {
     return now;
   }
 
-  /** A region's state; regions come into being when first used, as every region exists in AWS. */
+  /**
+   * A region's state; a region of the aws partition comes into being when first used, as each
+   * exists in AWS. Any other name is refused: AWS has no endpoint for it.
+   */
   region(name: string): RegionState {
     let state = this.regionStates.get(name);
     if (!state) {
+      if (!isAwsRegion(name)) throw new Error(`region ${name} ${NOT_A_REGION}`);
       state = {
         name,
         ec2: emptyEc2State(),

@@ -59,7 +59,7 @@ describe("startSimulator", () => {
 
   it("refuses a bad world file before listening", async () => {
     await expect(startSimulator({ world: { regions: { moon: {} } } })).rejects.toThrow(
-      "world file: regions.moon is not a region name such as eu-west-1",
+      "world file: regions.moon is not a region of the aws partition (the 34 of botocore's endpoints.json: af-south-1, ",
     );
     await expect(startSimulator({ faults: { rules: [{ operation: "*", kind: "boom" as never }] } })).rejects.toThrow(
       "rules[0].kind must be one of throttle, error, latency",

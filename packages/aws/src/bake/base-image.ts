@@ -166,7 +166,11 @@ async function parameterValue(clients: AwsClients, name: string, signal: AbortSi
   try {
     ({ Parameter: parameter } = await clients.ssm.send(new GetParameterCommand({ Name: name })));
   } catch (error) {
-    if (awsErrorCode(error) !== "ParameterNotFound") throw fromAwsError(error, `read the SSM parameter ${name}`);
+    const code = awsErrorCode(error);
+    if (code === "ParameterVersionNotFound" || code === "ParameterVersionLabelNotFound") {
+      throw missingVersion(name, region, code, error);
+    }
+    if (code !== "ParameterNotFound") throw fromAwsError(error, `read the SSM parameter ${name}`);
     throw new DeployError({
       what: `The SSM parameter ${name} does not exist in ${region}.`,
       why: "GetParameter answered ParameterNotFound; parameters belong to one region.",
@@ -185,6 +189,23 @@ async function parameterValue(clients: AwsClients, name: string, signal: AbortSi
     fix: `Name a parameter whose value is an AMI id (data type aws:ec2:image) in "${INPUT}".`,
     input: INPUT,
     code: "InvalidBaseImage",
+  });
+}
+
+/** `name:version` or `name:label` named a version the parameter does not have (or no longer keeps: SSM keeps 100). */
+function missingVersion(selected: string, region: string, code: string, cause: unknown): DeployError {
+  const colon = selected.lastIndexOf(":");
+  const name = selected.slice(0, colon);
+  const selector = selected.slice(colon + 1);
+  const which = code === "ParameterVersionNotFound" ? `no version ${selector}` : `no version labelled ${selector}`;
+  return new DeployError({
+    what: `The SSM parameter ${name} has ${which} in ${region}.`,
+    why: `GetParameter answered ${code}; Parameter Store keeps a parameter's last 100 versions, and a label is on one version at a time.`,
+    fix: `Check the version or label after the name in "${INPUT}" (\`aws ssm get-parameter-history --name ${name} --region ${region}\` lists them), or drop it to use the latest version.`,
+    input: INPUT,
+    code: "ParameterNotFound",
+    serviceCode: code,
+    cause,
   });
 }
 

@@ -32,8 +32,31 @@ export interface GroupSpec {
 }
 
 const HEALTH_CHECK_TYPES = ["EC2", "ELB", "VPC_LATTICE", "EBS"];
+const MAX_GROUP_NAME = 255;
+const GROUP_NAME_CHARACTERS = /^[\x21-\x7e]+$/;
+
+/**
+ * CreateAutoScalingGroup's AutoScalingGroupName: 1..255 characters (botocore's model,
+ * XmlStringMaxLen255), "any ASCII character 33 to 126", and no colon (the CreateAutoScalingGroup
+ * API reference). The length is the model's constraint, answered as Auto Scaling answers one
+ * (ValidationError, "1 validation error detected: ..."); for the characters the reference
+ * gives no error, and the simulator answers its plain ValidationError.
+ */
+function checkGroupName(name: string): void {
+  if (name.length > MAX_GROUP_NAME) {
+    throw validation(
+      `1 validation error detected: Value '${name}' at 'autoScalingGroupName' failed to satisfy constraint: Member must have length less than or equal to ${MAX_GROUP_NAME}`,
+    );
+  }
+  if (!GROUP_NAME_CHARACTERS.test(name) || name.includes(":")) {
+    throw validation(
+      `Invalid Auto Scaling group name: ${name}. A name is ASCII characters 33 to 126, without a colon.`,
+    );
+  }
+}
 
 export function newGroup(world: World, region: RegionState, spec: GroupSpec, now: number): Group {
+  checkGroupName(spec.name);
   if (region.autoscaling.groups.has(spec.name)) {
     throw new AwsError(
       "AlreadyExists",

@@ -17,12 +17,23 @@ import { mergeTags, tagSpecifications } from "./tags.ts";
 
 /** The resource types CreateImage and CopyImage tag: the new image and its new snapshots. */
 const IMAGE_TAG_TYPES = ["image", "snapshot"];
+const MAX_IMAGE_DESCRIPTION = 255;
 const REGION_NAME = /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 
 function createImage(params: QueryParams, { world, region, now }: RequestContext): Record<string, unknown> {
   const instance = findInstance(world, region, wellFormed("instance", params.requiredStr("InstanceId")), now);
   const name = params.requiredStr("Name");
   const tags = tagSpecifications(params, IMAGE_TAG_TYPES);
+  // CreateImage's Description is 0..255 characters (botocore's model, ImageDescriptionRequest;
+  // the CreateImage API reference). Out of bounds is InvalidParameterValue (the EC2 API
+  // reference's common client errors); the wording is not documented. The name's rules are registerImage's.
+  const description = params.str("Description");
+  if (description !== undefined && description.length > MAX_IMAGE_DESCRIPTION) {
+    throw new AwsError(
+      "InvalidParameterValue",
+      `Value for parameter Description is invalid: it is ${description.length} characters long, and may be at most ${MAX_IMAGE_DESCRIPTION}.`,
+    );
+  }
   if (instance.state !== "running" && instance.state !== "stopped") {
     throw new AwsError(
       "IncorrectInstanceState",
@@ -32,7 +43,7 @@ function createImage(params: QueryParams, { world, region, now }: RequestContext
   // The image is registered first: a name it refuses must leave no snapshot behind.
   const image = registerImage(world, region, {
     name,
-    description: params.str("Description"),
+    description,
     state: "pending",
     ownerId: world.accountId,
     creationDate: now,

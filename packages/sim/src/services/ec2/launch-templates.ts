@@ -20,6 +20,7 @@ export interface LaunchTemplateRef {
 }
 
 const TEMPLATE_NAME = /^[a-zA-Z0-9().\-/_]{3,128}$/;
+const MAX_VERSION_DESCRIPTION = 255;
 
 export function findLaunchTemplate(region: RegionState, ref: LaunchTemplateRef): LaunchTemplate {
   if (ref.id !== undefined && ref.name !== undefined) {
@@ -100,6 +101,15 @@ export function addLaunchTemplateVersion(
   description: string | undefined,
   now: number,
 ): LaunchTemplateVersion {
+  // VersionDescription is 0..255 characters (botocore's EC2 model, shape VersionDescription;
+  // "Launch template restrictions" in the EC2 user guide). EC2 answers a value out of bounds with
+  // InvalidParameterValue (the EC2 API reference's common client errors); the wording is not documented.
+  if (description !== undefined && description.length > MAX_VERSION_DESCRIPTION) {
+    throw new AwsError(
+      "InvalidParameterValue",
+      `Value for parameter VersionDescription is invalid: it is ${description.length} characters long, and may be at most ${MAX_VERSION_DESCRIPTION}.`,
+    );
+  }
   const version: LaunchTemplateVersion = {
     versionNumber: template.latestVersion + 1,
     createTime: now,

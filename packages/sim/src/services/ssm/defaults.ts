@@ -17,7 +17,7 @@ export function ssmRegionDefaults(world: World, region: RegionState): void {
         region,
         { name: `${LATEST}/${variant}-${architecture}`, value: imageId, type: "String", dataType: "aws:ec2:image" },
         modified,
-        { reserved: true },
+        { accountId: world.accountId, reserved: true },
       );
     }
   }

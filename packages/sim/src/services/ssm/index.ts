@@ -7,8 +7,10 @@ import { stopCommands } from "./invocations.ts";
 import {
   deleteParameter,
   getParameter,
+  getParameterHistory,
   getParameters,
   getParametersByPath,
+  labelParameterVersion,
   putParameterOperation,
 } from "./parameters.ts";
 
@@ -21,6 +23,8 @@ export const ssmService: JsonService = {
     GetParametersByPath: getParametersByPath,
     PutParameter: putParameterOperation,
     DeleteParameter: deleteParameter,
+    LabelParameterVersion: labelParameterVersion,
+    GetParameterHistory: getParameterHistory,
     SendCommand: sendCommand,
     GetCommandInvocation: getCommandInvocation,
     ListCommandInvocations: listCommandInvocations,

@@ -1,6 +1,6 @@
 import { AwsError } from "../../protocol/errors.ts";
 import type { RegionState, World } from "../../world.ts";
-import { putParameter } from "./parameters.ts";
+import { labelParameterVersion, putParameter } from "./parameters.ts";
 
 /**
  * The `parameters` of a region in a world file:
@@ -14,7 +14,8 @@ import { putParameter } from "./parameters.ts";
  * `type` defaults to String. A value `name:<image name>` stands for the id of the region's
  * image of that name (as launch templates refer to images in the EC2 section). AWS's public
  * `/aws/service/...` parameters may be set too: that is how a world "publishes" a newer
- * base image. A name given twice takes the later value, as a new version.
+ * base image. A name given twice takes the later value, as a new version; `labels` label the
+ * version an entry makes, as LabelParameterVersion would.
  */
 export interface ParameterSeed {
   name: string;
@@ -22,6 +23,8 @@ export interface ParameterSeed {
   type?: string;
   dataType?: string;
   description?: string;
+  /** Labels attached to the version this entry makes (moved from an earlier version that had them). */
+  labels?: string[];
 }
 
 export interface SsmSection {
@@ -34,7 +37,7 @@ export function seedSsm(world: World, region: RegionState, section: SsmSection):
   const now = world.clock.now();
   (section.parameters ?? []).forEach((seed, i) => {
     try {
-      putParameter(
+      const parameter = putParameter(
         region,
         {
           name: seed.name,
@@ -47,8 +50,15 @@ export function seedSsm(world: World, region: RegionState, section: SsmSection):
           overwrite: true,
         },
         now,
-        { reserved: true },
+        { accountId: world.accountId, reserved: true },
       );
+      if (seed.labels !== undefined) {
+        const { InvalidLabels } = labelParameterVersion(
+          { Name: seed.name, ParameterVersion: parameter.version, Labels: seed.labels },
+          { world, region, now, operation: "LabelParameterVersion" },
+        ) as { InvalidLabels: string[] };
+        if (InvalidLabels.length > 0) throw new Error(`labels ${InvalidLabels.join(", ")} are not valid labels`);
+      }
     } catch (error) {
       const why = error instanceof AwsError || error instanceof Error ? error.message : String(error);
       throw new Error(`parameters[${i}] (${seed.name}): ${why}`);

@@ -9,18 +9,27 @@ export type { Tag };
  */
 export type ParameterType = "String" | "StringList" | "SecureString";
 
-export interface Parameter {
-  name: string;
+/** One version of a parameter, as GetParameterHistory lists it. */
+export interface ParameterVersion {
+  version: number;
   type: ParameterType;
   value: string;
-  version: number;
   lastModifiedDate: number;
   /** `text`, or `aws:ec2:image` for parameters that hold an AMI id. */
   dataType: string;
   tier: "Standard" | "Advanced";
   description?: string;
   keyId?: string;
+  allowedPattern?: string;
+  /** At most 10; a label is on one version of a parameter at a time. */
+  labels: string[];
+}
+
+/** A parameter is its latest version, plus the versions Parameter Store keeps (at most 100, oldest first, the latest last). */
+export interface Parameter extends ParameterVersion {
+  name: string;
   tags: Tag[];
+  history: ParameterVersion[];
 }
 
 /** An invocation's `Status`; `StatusDetails` says more (e.g. `ExecutionTimedOut`, `Undeliverable`). */
