@@ -35,14 +35,14 @@ describe("SSM parameter versions and labels", () => {
     expect(latest.Parameter?.Selector).toBeUndefined();
   });
 
-  it("answers ParameterVersionNotFound for a version it does not have, ParameterVersionLabelNotFound for a label, ParameterNotFound for a name", async () => {
+  it("answers ParameterVersionNotFound for a version or a label it does not have, ParameterNotFound for a name", async () => {
     await versions("one");
     await expect(t.ssm.send(new GetParameterCommand({ Name: `${NAME}:7` }))).rejects.toMatchObject({
       name: "ParameterVersionNotFound",
       message: expect.stringMatching(/version 7 of \/shop\/stage\/url/),
     });
     await expect(t.ssm.send(new GetParameterCommand({ Name: `${NAME}:prod` }))).rejects.toMatchObject({
-      name: "ParameterVersionLabelNotFound",
+      name: "ParameterVersionNotFound",
       message: expect.stringMatching(/label prod for parameter \/shop\/stage\/url/),
     });
     await expect(t.ssm.send(new GetParameterCommand({ Name: "/nothing:1" }))).rejects.toMatchObject({

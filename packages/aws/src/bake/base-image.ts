@@ -197,7 +197,9 @@ function missingVersion(selected: string, region: string, code: string, cause: u
   const colon = selected.lastIndexOf(":");
   const name = selected.slice(0, colon);
   const selector = selected.slice(colon + 1);
-  const which = code === "ParameterVersionNotFound" ? `no version ${selector}` : `no version labelled ${selector}`;
+  // A label may not start with a digit, so a selector of digits is a version, anything else a
+  // label: told by its form rather than by the error code, which AWS documents for versions only.
+  const which = /^\d+$/.test(selector) ? `no version ${selector}` : `no version labelled ${selector}`;
   return new DeployError({
     what: `The SSM parameter ${name} has ${which} in ${region}.`,
     why: `GetParameter answered ${code}; Parameter Store keeps a parameter's last 100 versions, and a label is on one version at a time.`,

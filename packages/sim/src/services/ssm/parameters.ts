@@ -257,12 +257,13 @@ export function getParameter(body: unknown, { world, region }: RequestContext): 
         "ParameterVersionNotFound",
         `Systems Manager could not find version ${found.version} of ${found.name}. Verify the version and try again.`,
       );
-    // Neither the API reference nor the model declares an error for a label no version has;
-    // the simulator answers ParameterVersionLabelNotFound, the code clients of Parameter Store
-    // handle for it (the SDK raises it as a plain SSMServiceException of that name).
+    // Neither the API reference nor the model declares an error of its own for a label no
+    // version has; GetParameter's one documented error for a selector that matches no version
+    // is ParameterVersionNotFound, so that is what the simulator answers rather than invent a
+    // code (clients may also meet ParameterVersionLabelNotFound on AWS: undocumented).
     case "noLabel":
       throw new AwsError(
-        "ParameterVersionLabelNotFound",
+        "ParameterVersionNotFound",
         `Systems Manager could not find label ${found.label} for parameter ${found.name}. Verify the label and try again.`,
       );
     case "found":
